@@ -1,0 +1,57 @@
+/**
+ * The host-only JSON-RPC methods the hub answers itself (everything else goes to the engine),
+ * declared once with their parameter and result schemas and the client kinds allowed to call
+ * them (style.md G4). The hub's handler table is a mapped type over this map, so a missing
+ * handler or a wrong result shape does not compile. Clients (CLI, controller library, renderer)
+ * derive their types from the same map.
+ */
+import { z } from 'zod';
+import { CLIENT_KINDS, type ClientKind } from './clientIdentity.js';
+
+export const ENGINE_STATES = ['starting', 'running', 'restarting', 'stopped', 'failed'] as const;
+export type EngineState = (typeof ENGINE_STATES)[number];
+
+export const HostClientSchema = z.object({
+  kind: z.enum(CLIENT_KINDS),
+  id: z.string(),
+  name: z.string(),
+  connectedAt: z.string(),
+});
+
+export const HostInfoSchema = z.object({
+  hostName: z.string(),
+  platform: z.string(),
+  version: z.string(),
+  hostId: z.string().optional(),
+  engine: z.object({
+    state: z.enum(ENGINE_STATES),
+    version: z.string().optional(),
+    restarts: z.number().int().nonnegative(),
+  }),
+  busy: z.boolean(),
+  listener: z.string().optional(),
+  relay: z.string().optional(),
+  clients: z.array(HostClientSchema),
+});
+export type HostInfo = z.infer<typeof HostInfoSchema>;
+
+const NoParams = z.union([z.object({}).strict(), z.undefined(), z.null()]);
+
+const LOCAL_ADMIN: readonly ClientKind[] = ['desktop', 'cli'];
+const EVERYONE: readonly ClientKind[] = CLIENT_KINDS;
+
+/** method → { params, result, allowed client kinds } */
+export const HOST_METHODS = {
+  'host/info': { params: NoParams, result: HostInfoSchema, allowed: EVERYONE },
+} as const satisfies Record<string, { params: z.ZodType; result: z.ZodType; allowed: readonly ClientKind[] }>;
+
+export type HostMethod = keyof typeof HOST_METHODS;
+export type HostParams<M extends HostMethod> = z.output<(typeof HOST_METHODS)[M]['params']>;
+export type HostResult<M extends HostMethod> = z.input<(typeof HOST_METHODS)[M]['result']>;
+
+export function isHostMethod(method: string): method is HostMethod {
+  return Object.hasOwn(HOST_METHODS, method);
+}
+
+/** The admin kinds, exported so docs and tests can name them. */
+export const HOST_ADMIN_KINDS = LOCAL_ADMIN;

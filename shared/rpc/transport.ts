@@ -1,0 +1,68 @@
+/**
+ * The one transport interface every JSON-RPC peer uses (design.md §2, style.md G3): the
+ * engine's WebSocket, a listener client's WebSocket, an encrypted relay session, and the
+ * in-memory pair used by tests. A transport carries whole JSON texts, one message each; it
+ * does not parse them (the hub forwards texts unchanged).
+ */
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface CloseInfo {
+  /** WebSocket-style close code (1000 normal, 1009 too big, 4xxx protocol-specific). */
+  readonly code: number;
+  readonly reason: string;
+}
+
+export interface Transport {
+  /** Sends one message. Throws `TransportClosedError` once the transport is closed. */
+  send(text: string): void;
+  /** Every received text message, in order. */
+  onMessage(listener: (text: string) => void): Disposable;
+  /** Fired once, when either side closes or the connection is lost. */
+  onClose(listener: (info: CloseInfo) => void): Disposable;
+  /** Closes with a code and a human-readable reason (both reach the peer where the medium allows). */
+  close(code?: number, reason?: string): void;
+  /** Bytes accepted by `send` but not yet handed to the network; used for backpressure. */
+  readonly bufferedAmount: number;
+  readonly isClosed: boolean;
+}
+
+export class TransportClosedError extends Error {
+  constructor(readonly info: CloseInfo) {
+    super(`transport.send: closed (${info.code}${info.reason ? ` ${info.reason}` : ''})`);
+    this.name = 'TransportClosedError';
+  }
+}
+
+/**
+ * A small listener list with dispose handles. Used by transport implementations so each does
+ * not reinvent it; listener exceptions are isolated so one bad listener cannot break delivery.
+ */
+export class Emitter<T> {
+  #listeners = new Set<(value: T) => void>();
+
+  on(listener: (value: T) => void): Disposable {
+    this.#listeners.add(listener);
+    return { dispose: () => this.#listeners.delete(listener) };
+  }
+
+  fire(value: T): void {
+    for (const l of [...this.#listeners]) {
+      try {
+        l(value);
+      } catch (err) {
+        console.error('emitter: listener threw', err);
+      }
+    }
+  }
+
+  clear(): void {
+    this.#listeners.clear();
+  }
+
+  get size(): number {
+    return this.#listeners.size;
+  }
+}
