@@ -40,9 +40,53 @@ const NoParams = z.union([z.object({}).strict(), z.undefined(), z.null()]);
 const LOCAL_ADMIN: readonly ClientKind[] = ['desktop', 'cli'];
 const EVERYONE: readonly ClientKind[] = CLIENT_KINDS;
 
+const DeviceIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters');
+
+export const TrustedDeviceSchema = z.object({
+  deviceId: z.string(),
+  name: z.string(),
+  platform: z.string(),
+  kind: z.enum(['phone', 'host']),
+  pairedAt: z.string(),
+  lastSeen: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  /** Live sessions right now. */
+  connected: z.number().int().nonnegative(),
+});
+export type TrustedDevice = z.infer<typeof TrustedDeviceSchema>;
+
+export const PairingStartResultSchema = z.object({
+  link: z.string(),
+  exp: z.number().int(),
+  expiresAt: z.string(),
+  pairId: z.string(),
+  qr: z.object({ terminal: z.string(), svg: z.string(), pngDataUrl: z.string() }),
+});
+export type PairingStartResult = z.infer<typeof PairingStartResultSchema>;
+
 /** method → { params, result, allowed client kinds } */
 export const HOST_METHODS = {
   'host/info': { params: NoParams, result: HostInfoSchema, allowed: EVERYONE },
+  'host/pairing/start': {
+    params: z.union([z.object({ replaces: z.string().regex(/^[0-9a-f]{16}$/).optional() }).strict(), z.undefined(), z.null()]),
+    result: PairingStartResultSchema,
+    allowed: LOCAL_ADMIN,
+  },
+  'host/devices/list': {
+    params: NoParams,
+    result: z.object({ devices: z.array(TrustedDeviceSchema), problem: z.string().optional() }),
+    allowed: LOCAL_ADMIN,
+  },
+  'host/devices/revoke': {
+    params: z.object({ deviceId: DeviceIdSchema }).strict(),
+    result: z.object({ revoked: z.boolean(), closedSessions: z.number().int().nonnegative() }),
+    allowed: LOCAL_ADMIN,
+  },
+  'host/devices/rename': {
+    params: z.object({ deviceId: DeviceIdSchema, name: z.string().trim().min(1).max(64) }).strict(),
+    result: z.object({ device: TrustedDeviceSchema }),
+    allowed: LOCAL_ADMIN,
+  },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType; allowed: readonly ClientKind[] }>;
 
 export type HostMethod = keyof typeof HOST_METHODS;

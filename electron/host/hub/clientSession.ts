@@ -30,10 +30,12 @@ export interface ClientSessionDeps {
   readonly logger: Logger;
   readonly now?: () => number;
   readonly onClosed: (session: ClientSession, info: CloseInfo) => void;
+  /** Take the display name from the client's `initialize` clientInfo (listener clients have no other). */
+  readonly adoptClientName?: boolean;
 }
 
 export class ClientSession {
-  readonly identity: ClientIdentity;
+  #identity: ClientIdentity;
   readonly connectedAt = new Date();
   readonly #d: ClientSessionDeps;
   readonly #bucket: TokenBucket;
@@ -45,11 +47,15 @@ export class ClientSession {
 
   constructor(deps: ClientSessionDeps) {
     this.#d = deps;
-    this.identity = deps.identity;
+    this.#identity = deps.identity;
     this.#bucket = new TokenBucket(deps.limits.requestsPerSecond, deps.limits.requestBurst, deps.now);
     deps.client.onMessage((text) => this.#fromClient(text));
     deps.client.onClose((info) => this.#clientClosed(info));
     void this.#connectEngine();
+  }
+
+  get identity(): ClientIdentity {
+    return this.#identity;
   }
 
   /** Closes the client (and its engine connection) with a code and reason the client sees. */
@@ -108,6 +114,7 @@ export class ClientSession {
       return;
     }
     if (msg.kind === 'request') {
+      if (msg.method === 'initialize' && this.#d.adoptClientName) this.#adoptName(msg.params);
       if (!this.#bucket.take()) {
         this.#replyError(msg.id, new RpcError(RpcErrorCode.ServerOverloaded, 'Rate limit exceeded; retry later.'));
         return;
@@ -201,6 +208,11 @@ export class ClientSession {
       outcome: r.first ? ('applied' as const) : ('late' as const),
     };
     this.#d.audit.append(entry).catch((err: Error) => this.#d.logger.error('audit log write failed', { error: err.message }));
+  }
+
+  #adoptName(params: unknown): void {
+    const name = (params as { clientInfo?: { name?: unknown } } | undefined)?.clientInfo?.name;
+    if (typeof name === 'string' && name.trim()) this.#identity = { ...this.#identity, name: name.trim().slice(0, 64) };
   }
 
   #replyError(id: RpcId | null, err: RpcError): void {

@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { ClientIdentity } from '../../../shared/protocol/clientIdentity.js';
-import type { HostInfo, HostMethod } from '../../../shared/protocol/hostMethods.js';
+import type { HostInfo, HostMethod, HostParams, HostResult } from '../../../shared/protocol/hostMethods.js';
+import { RpcError, RpcErrorCode } from '../../../shared/rpc/rpcError.js';
 import type { Disposable, Transport } from '../../../shared/rpc/transport.js';
 import type { Logger } from '../../../shared/util/logger.js';
 import type { AuditSink } from '../audit/auditLog.js';
@@ -18,8 +19,14 @@ import { ClientSession, type HostMethodHandler } from './clientSession.js';
 import type { EnginePort } from './enginePort.js';
 import { DEFAULT_HUB_LIMITS, HubCloseCode, type HubLimits } from './hubLimits.js';
 
-/** Handlers for host/ methods other than host/info (which the hub answers itself). */
-export type ExtraHostHandlers = Partial<Record<Exclude<HostMethod, 'host/info'>, HostMethodHandler>>;
+/**
+ * Handlers for host/ methods other than host/info (which the hub answers itself), typed from
+ * the method map: a handler with the wrong params or result shape does not compile. Methods
+ * without a handler (a feature that is off) answer "not available".
+ */
+export type ExtraHostHandlers = {
+  [M in Exclude<HostMethod, 'host/info'>]?: (params: HostParams<M>, client: ClientIdentity) => Promise<HostResult<M>> | HostResult<M>;
+};
 
 export interface HubOptions {
   readonly engine: EnginePort;
@@ -78,7 +85,7 @@ export class Hub {
    * Attaches an authenticated client. Returns its session, or undefined when the hub refused it
    * (the transport is then closed with the reason).
    */
-  attach(transport: Transport, identity: Omit<ClientIdentity, 'id'> & { id?: string }): ClientSession | undefined {
+  attach(transport: Transport, identity: Omit<ClientIdentity, 'id'> & { id?: string }, options: { adoptClientName?: boolean } = {}): ClientSession | undefined {
     const full: ClientIdentity = { ...identity, id: identity.id ?? randomUUID() };
     if (this.#stopping) {
       transport.close(HubCloseCode.GoingAway, 'host is shutting down');
@@ -98,6 +105,7 @@ export class Hub {
       limits: this.limits,
       logger: this.#o.logger.child('client'),
       now: this.#o.now,
+      adoptClientName: options.adoptClientName,
       onClosed: (s, info) => {
         this.#sessions.delete(s);
         this.#o.logger.info('client left', { kind: s.identity.kind, id: s.identity.id, code: info.code });
@@ -144,7 +152,7 @@ export class Hub {
   #hostHandler(method: HostMethod): HostMethodHandler {
     if (method === 'host/info') return () => this.info();
     const h = (this.#handlers as Record<string, HostMethodHandler | undefined>)[method];
-    if (!h) return () => Promise.reject(new Error(`${method}: no handler registered`));
+    if (!h) return () => Promise.reject(new RpcError(RpcErrorCode.MethodNotFound, `${method}: not available on this host (remote access is off)`));
     return h;
   }
 

@@ -1,0 +1,117 @@
+/** `codex-host serve`: starts the host and keeps it running until SIGINT/SIGTERM. */
+import { createLineLogger, type LogLevel } from '../../../shared/util/logger.js';
+import { startHost, HostStartError, type HostExtension } from '../hostApp.js';
+import { ListenerConfigError, parseListenerOptions, type ListenerConfig } from '../listener/listenerOptions.js';
+import { listenerBannerLines } from '../listener/listenerBanner.js';
+import { createRemoteAccess } from '../remote/remoteAccess.js';
+import type { SecretStoreChoice } from '../identity/secretStore.js';
+import { HOST_VERSION } from '../version.js';
+import { CliError } from './cliError.js';
+
+export interface ServeFlags {
+  dataDir: string;
+  codexBin?: string;
+  listen?: string;
+  wsAuth?: string;
+  wsTokenFile?: string;
+  wsTokenSha256?: string;
+  wsSharedSecretFile?: string;
+  wsIssuer?: string;
+  wsAudience?: string;
+  wsMaxClockSkewSeconds?: string;
+  allowUnauthenticatedNonLoopbackWs?: boolean;
+  relay?: string;
+  relayListen?: string;
+  remote?: boolean;
+  name?: string;
+  secretStore?: string;
+  logLevel?: string;
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error'];
+
+export async function serveCommand(flags: ServeFlags, out: (s: string) => void): Promise<void> {
+  if (flags.logLevel && !LEVELS.includes(flags.logLevel)) throw new CliError(`--log-level must be one of ${LEVELS.join(', ')}`, 2);
+  if (flags.secretStore && !['auto', 'keyring', 'file'].includes(flags.secretStore)) throw new CliError('--secret-store must be one of auto, keyring, file', 2);
+  const logger = createLineLogger((line) => process.stderr.write(`${line}\n`), (flags.logLevel ?? 'info') as LogLevel);
+
+  let listener: ListenerConfig | undefined;
+  const wsFlagsGiven = [flags.wsAuth, flags.wsTokenFile, flags.wsTokenSha256, flags.wsSharedSecretFile, flags.wsIssuer, flags.wsAudience, flags.wsMaxClockSkewSeconds].some((v) => v !== undefined);
+  if (flags.listen || wsFlagsGiven) {
+    if (!flags.listen) throw new CliError('websocket auth flags require --listen ws://IP:PORT', 2);
+    try {
+      listener = parseListenerOptions({
+        listen: flags.listen,
+        wsAuth: flags.wsAuth,
+        wsTokenFile: flags.wsTokenFile,
+        wsTokenSha256: flags.wsTokenSha256,
+        wsSharedSecretFile: flags.wsSharedSecretFile,
+        wsIssuer: flags.wsIssuer,
+        wsAudience: flags.wsAudience,
+        wsMaxClockSkewSeconds: flags.wsMaxClockSkewSeconds,
+        allowUnauthenticatedNonLoopbackWs: flags.allowUnauthenticatedNonLoopbackWs,
+      });
+    } catch (err) {
+      if (err instanceof ListenerConfigError) throw new CliError(err.hint ? `${err.message}\n${err.hint}` : err.message, 2);
+      throw err;
+    }
+  }
+
+  const extensions: HostExtension[] = [];
+  if (flags.remote !== false) {
+    extensions.push(
+      createRemoteAccess({
+        relayUrl: flags.relay,
+        relayListen: flags.relayListen,
+        secretStore: (flags.secretStore ?? 'auto') as SecretStoreChoice,
+      }),
+    );
+  } else if (flags.relay || flags.relayListen) {
+    throw new CliError('--relay and --relay-listen cannot be combined with --no-remote', 2);
+  }
+
+  let host;
+  try {
+    host = await startHost({
+      dataDir: flags.dataDir,
+      codexBin: flags.codexBin,
+      listener,
+      env: process.env,
+      logger,
+      hostName: flags.name,
+      extensions,
+      progress: (line) => logger.info(line),
+    });
+  } catch (err) {
+    if (err instanceof HostStartError) throw new CliError(err.message);
+    throw err;
+  }
+
+  const info = host.hub.info();
+  out(`Codex Host ${HOST_VERSION} is running on ${info.hostName}`);
+  out(`  engine:   codex ${host.engineVersion} (${host.engineBin})`);
+  if (host.listener && listener) for (const l of listenerBannerLines(host.listener.url, listener, 'listener')) out(`  ${l}`);
+  if (info.relay) out(`  relay:    ${info.relay}`);
+  if (info.hostId) out(`  host id:  ${info.hostId}`);
+  out(`  data dir: ${host.dataDir}`);
+  out(`Pair a phone with \`codex-host pair\`; check with \`codex-host status\`. Press Ctrl+C to stop.`);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn(`${sig} again: exiting now`);
+        process.exit(130);
+      }
+      stopping = true;
+      logger.info(`${sig}: stopping (waiting for the engine to drain; press Ctrl+C again to force)`);
+      host.stop().then(resolve, (err: Error) => {
+        logger.error('stop failed', { error: err.message });
+        resolve();
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  out('Codex Host stopped.');
+}
