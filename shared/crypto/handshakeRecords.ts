@@ -117,7 +117,8 @@ function asProtocolError<T>(reason: string, parse: () => T): T {
 
 /** Validates what a controller will announce; throws a `SchemaParseError` naming the bad field. */
 export function checkDeviceDescription(description: DeviceDescription): DeviceDescription {
-  return parseUnknown(deviceDescriptionSchema, { ...description }, 'ClientAuth');
+  const { name, platform, kind } = description;
+  return parseUnknown(deviceDescriptionSchema, { name, platform, kind }, 'ClientAuth');
 }
 
 /** ClientAuth JSON bytes, keys in the order of the vectors: t, deviceKey, sig, name, platform, kind. */
@@ -150,7 +151,7 @@ export function encodeHostFirst(message: Welcome | Denied): Uint8Array {
 
 /** Checks a welcome before it is sent; throws a `SchemaParseError` naming the bad field. */
 export function checkWelcome(welcome: Welcome): Welcome {
-  return parseUnknown(welcomeSchema, JSON.parse(JSON.stringify(welcome)) as unknown, 'welcome');
+  return parseUnknown(welcomeSchema, welcome, 'welcome');
 }
 
 /** Parses the host's first record (welcome or denied, ≤ 4 KiB); throws a 4400 `ProtocolError` (`bad_welcome`). */

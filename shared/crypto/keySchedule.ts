@@ -26,6 +26,15 @@ export interface EphemeralKeyPair {
 }
 
 /**
+ * Fixed randomness for reproducing the spec's test vectors. Never set it in production: a
+ * reused ephemeral key or nonce destroys forward secrecy and replay protection.
+ */
+export interface DangerousFixedRandomness {
+  readonly ephemeralPrivateKey: Uint8Array;
+  readonly nonce: Uint8Array;
+}
+
+/**
  * The X25519 key pair of `privateKey` (RFC 7748 clamping applies), or a fresh random one.
  * Throws if `privateKey` is not 32 bytes.
  */

@@ -53,6 +53,12 @@ export function recordAad(sid: Uint8Array, direction: RecordDirection, counter: 
   return aad;
 }
 
+/** The record streams of an established session: seal with `sealer`, open with `opener`. */
+export interface RecordChannel {
+  readonly sealer: RecordSealer;
+  readonly opener: RecordOpener;
+}
+
 /** Options shared by `RecordSealer` and `RecordOpener`. */
 export interface RecordStreamOptions {
   /** The direction key (`k_c2h` or `k_h2c`), already imported. */

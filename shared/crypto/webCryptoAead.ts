@@ -7,11 +7,18 @@
  */
 import { type AeadFactory, type AeadKey, checkAeadKey, checkAeadNonce, checkSealedLength, AEAD_TAG_BYTES } from './aead.js';
 
+/**
+ * Bytes WebCrypto accepts: the DOM's `BufferSource` excludes views of a `SharedArrayBuffer`,
+ * so the structural types below say `Uint8Array<ArrayBuffer>`, which keeps the real
+ * `crypto.subtle` (DOM lib) and Node's `webcrypto.subtle` assignable to `SubtleCryptoLike`.
+ */
+export type WebCryptoBytes = Uint8Array<ArrayBuffer>;
+
 /** AES-GCM parameters as WebCrypto takes them. */
 export interface AesGcmParamsLike {
   name: 'AES-GCM';
-  iv: Uint8Array;
-  additionalData: Uint8Array;
+  iv: WebCryptoBytes;
+  additionalData: WebCryptoBytes;
   tagLength: number;
 }
 
@@ -19,13 +26,18 @@ export interface AesGcmParamsLike {
 export interface SubtleCryptoLike<K = unknown> {
   importKey(
     format: 'raw',
-    keyData: Uint8Array,
+    keyData: WebCryptoBytes,
     algorithm: { name: 'AES-GCM' },
     extractable: boolean,
     keyUsages: Array<'encrypt' | 'decrypt'>,
   ): Promise<K>;
-  encrypt(algorithm: AesGcmParamsLike, key: K, data: Uint8Array): Promise<ArrayBuffer>;
-  decrypt(algorithm: AesGcmParamsLike, key: K, data: Uint8Array): Promise<ArrayBuffer>;
+  encrypt(algorithm: AesGcmParamsLike, key: K, data: WebCryptoBytes): Promise<ArrayBuffer>;
+  decrypt(algorithm: AesGcmParamsLike, key: K, data: WebCryptoBytes): Promise<ArrayBuffer>;
+}
+
+/** `bytes` itself when it views an ordinary `ArrayBuffer` (always, in this project), else a copy. */
+function plainBytes(bytes: Uint8Array): WebCryptoBytes {
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as WebCryptoBytes) : bytes.slice();
 }
 
 /** Returns an `AeadFactory` that imports keys into `subtle` (non-extractable) once per key. */
@@ -35,20 +47,20 @@ export function webCryptoAead<K>(subtle: SubtleCryptoLike<K>): AeadFactory {
     const key = await subtle.importKey('raw', rawKey.slice(), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
     const params = (iv: Uint8Array, additionalData: Uint8Array): AesGcmParamsLike => ({
       name: 'AES-GCM',
-      iv,
-      additionalData,
+      iv: plainBytes(iv),
+      additionalData: plainBytes(additionalData),
       tagLength: AEAD_TAG_BYTES * 8,
     });
     const aead: AeadKey = {
       async seal(nonce, plaintext, aad) {
         checkAeadNonce('aead.seal', nonce);
-        return new Uint8Array(await subtle.encrypt(params(nonce, aad), key, plaintext));
+        return new Uint8Array(await subtle.encrypt(params(nonce, aad), key, plainBytes(plaintext)));
       },
       async open(nonce, sealed, aad) {
         checkAeadNonce('aead.open', nonce);
         checkSealedLength('aead.open', sealed);
         try {
-          return new Uint8Array(await subtle.decrypt(params(nonce, aad), key, sealed));
+          return new Uint8Array(await subtle.decrypt(params(nonce, aad), key, plainBytes(sealed)));
         } catch {
           throw new Error('aead.open: authentication failed');
         }
