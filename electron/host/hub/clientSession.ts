@@ -17,6 +17,9 @@ import type { AuditSink } from '../audit/auditLog.js';
 import { HubCloseCode, type HubLimits } from './hubLimits.js';
 import { TokenBucket } from './tokenBucket.js';
 
+/** How long to wait for the supervisor's verdict after an engine connection drops. */
+const ENGINE_LOST_GRACE_MS = 1000;
+
 export type HostMethodHandler = (params: unknown, client: ClientIdentity) => Promise<unknown> | unknown;
 
 export interface ClientSessionDeps {
@@ -87,8 +90,16 @@ export class ClientSession {
     engine.onMessage((text) => this.#fromEngine(text));
     engine.onClose((info) => {
       if (this.#closed) return;
-      const r = this.#engineCloseReason ?? { code: HubCloseCode.InternalError, reason: `engine connection lost (${info.code})` };
-      this.#d.client.close(r.code, r.reason);
+      if (this.#engineCloseReason) {
+        this.#d.client.close(this.#engineCloseReason.code, this.#engineCloseReason.reason);
+        return;
+      }
+      // The socket usually notices a dead engine before the supervisor does; give the hub a
+      // moment to say "engine restarted" (1012) rather than a vaguer "connection lost".
+      setTimeout(() => {
+        if (this.#closed || this.#engineCloseReason) return;
+        this.close(HubCloseCode.InternalError, `engine connection lost (${info.code})`);
+      }, ENGINE_LOST_GRACE_MS);
     });
     const queued = this.#pendingToEngine ?? [];
     this.#pendingToEngine = undefined;
