@@ -1,0 +1,99 @@
+/**
+ * The real Codex TUI (`codex --remote`, the dependency's binary) against our host's listener,
+ * in tmux (issue #2 §8): it starts, takes a prompt, shows the command approval, runs the
+ * command after `y`, and shows its output. Then again through a capability-token listener with
+ * `--remote-auth-token-env`.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findCodexBinary } from '../electron/host/engine/findCodexBinary.js';
+import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
+import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
+import { startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
+import { TmuxSession } from './fixtures/tmux.js';
+
+let fake: FakeResponsesServer;
+let home: CodexHomeFixture;
+let tuiHome: string;
+const codex = findCodexBinary({ env: process.env }).path;
+const hosts: HostProcess[] = [];
+const sessions: TmuxSession[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeResponses();
+  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'real-tui' });
+  // The TUI's own, nearly empty CODEX_HOME: the engine (and its config) lives behind our host.
+  tuiHome = join(home.root, 'tui-home');
+  await mkdir(tuiHome);
+  await writeFile(join(tuiHome, 'config.toml'), 'check_for_update_on_startup = false\n');
+});
+
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.kill();
+});
+
+afterAll(async () => {
+  for (const h of hosts) await h.stop();
+  await fake?.close();
+  await home?.cleanup();
+});
+
+async function runApprovalThroughTui(session: TmuxSession, marker: string): Promise<string> {
+  await session.waitFor(/Ask Codex to do anything/, 45_000);
+  session.type(`please RUN touch ${marker} && echo shell-ran-ok`);
+  await new Promise((r) => setTimeout(r, 300));
+  session.press('Enter');
+  const asking = await session.waitFor(/Would you like to run the following command\?/, 45_000);
+  expect(asking).toContain(`$ touch ${marker} && echo shell-ran-ok`);
+  session.press('y');
+  return session.waitFor(/└ shell-ran-ok/, 45_000);
+}
+
+describe('the real codex TUI over our listener', () => {
+  it('runs a turn with an approval (no auth, loopback)', async () => {
+    const dataDir = await mkdtemp(join(home.root, 'data-'));
+    const host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--listen', 'ws://127.0.0.1:0', '--no-remote'] });
+    hosts.push(host);
+    const s = TmuxSession.start(`tui-plain-${process.pid}`, [codex, '--remote', host.listenUrl!], { cwd: home.workdir, env: { CODEX_HOME: tuiHome } });
+    sessions.push(s);
+    const screen = await runApprovalThroughTui(s, 'tui-plain.txt');
+    expect(screen).toContain('✔ You approved codex to run touch tui-plain.txt && echo shell-ran-ok this time');
+    expect(existsSync(join(home.workdir, 'tui-plain.txt'))).toBe(true);
+  }, 120_000);
+
+  it('authenticates with a capability token passed through --remote-auth-token-env', async () => {
+    const token = randomBytes(32).toString('base64url');
+    const tokenFile = join(home.root, 'listener-token');
+    await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
+    const dataDir = await mkdtemp(join(home.root, 'data-'));
+    const host = await startHostProcess({
+      dataDir,
+      env: home.env,
+      cwd: home.workdir,
+      args: ['--listen', 'ws://127.0.0.1:0', '--ws-auth', 'capability-token', '--ws-token-file', tokenFile, '--no-remote'],
+    });
+    hosts.push(host);
+    const s = TmuxSession.start(`tui-token-${process.pid}`, [codex, '--remote', host.listenUrl!, '--remote-auth-token-env', 'CODEX_HOST_TEST_TOKEN'], {
+      cwd: home.workdir,
+      env: { CODEX_HOME: tuiHome, CODEX_HOST_TEST_TOKEN: token },
+    });
+    sessions.push(s);
+    const screen = await runApprovalThroughTui(s, 'tui-token.txt');
+    expect(screen).toContain('✔ You approved codex to run touch tui-token.txt && echo shell-ran-ok this time');
+    expect(existsSync(join(home.workdir, 'tui-token.txt'))).toBe(true);
+
+    // The same listener turns away a TUI with the wrong token.
+    // Wrapped so the pane (and the TUI's last words) outlive the TUI's exit.
+    const bad = TmuxSession.start(`tui-badtoken-${process.pid}`, ['sh', '-c', '"$@"; echo "[tui exited $?]"; sleep 60', 'sh', codex, '--remote', host.listenUrl!, '--remote-auth-token-env', 'CODEX_HOST_TEST_TOKEN'], {
+      cwd: home.workdir,
+      env: { CODEX_HOME: tuiHome, CODEX_HOST_TEST_TOKEN: 'wrong-token' },
+    });
+    sessions.push(bad);
+    const refused = await bad.waitFor(/\[tui exited \d+\]/, 30_000);
+    expect(refused).toMatch(/401/);
+    expect(refused).not.toContain('[tui exited 0]');
+  }, 120_000);
+});
