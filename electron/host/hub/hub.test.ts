@@ -151,7 +151,41 @@ describe('Hub', () => {
   it('keeps host-admin methods away from phones', async () => {
     const { attach } = setup();
     const a = attach('phone');
-    // host/info is allowed for everyone
     await expect(a.conn.request('host/info')).resolves.toMatchObject({ hostName: 'test-host' });
+    await expect(a.conn.request('host/devices/list')).rejects.toMatchObject({ code: -32600, message: 'host/devices/list: not allowed for phone clients' });
+    const c = attach('cli');
+    await expect(c.conn.request('host/devices/list')).rejects.toMatchObject({ code: -32601, message: 'host/devices/list: not available on this host (remote access is off)' });
+  });
+
+  it('drops a client that stops reading, with a reason', async () => {
+    const farEnds: Transport[] = [];
+    const engine = new MemoryEngine((_c, raw) => farEnds.push(raw));
+    const hub = new Hub({ engine, audit: new MemoryAuditLog(), logger: silentLogger, hostVersion: '0', limits: { maxClientOutboundBytes: 1000 } });
+    const [clientSide, hubSide] = createMemoryTransportPair();
+    const closes: CloseInfo[] = [];
+    clientSide.onClose((c) => closes.push(c));
+    // A socket whose send buffer keeps growing: the peer is not reading.
+    let buffered = 0;
+    const stalled: Transport = {
+      send: (t) => {
+        buffered += t.length;
+        hubSide.send(t);
+      },
+      onMessage: (l) => hubSide.onMessage(l),
+      onClose: (l) => hubSide.onClose(l),
+      close: (c, r) => hubSide.close(c, r),
+      get bufferedAmount() {
+        return buffered;
+      },
+      get isClosed() {
+        return hubSide.isClosed;
+      },
+    };
+    hub.attach(stalled, { kind: 'phone', name: 'slow phone' });
+    await tick();
+    for (let i = 0; i < 20; i++) farEnds.at(-1)!.send(JSON.stringify({ method: 'item/agentMessage/delta', params: { delta: 'x'.repeat(100) } }));
+    await tick(20);
+    expect(closes).toEqual([{ code: 1008, reason: 'client is not reading: more than 1000 bytes queued' }]);
+    expect(hub.clientCount).toBe(0);
   });
 });
