@@ -3,7 +3,6 @@ import { createLineLogger, type LogLevel } from '../../../shared/util/logger.js'
 import { startHost, HostStartError, type HostExtension } from '../hostApp.js';
 import { ListenerConfigError, parseListenerOptions, type ListenerConfig } from '../listener/listenerOptions.js';
 import { listenerBannerLines } from '../listener/listenerBanner.js';
-import { createRemoteAccess } from '../remote/remoteAccess.js';
 import type { SecretStoreChoice } from '../identity/secretStore.js';
 import { HOST_VERSION } from '../version.js';
 import { CliError } from './cliError.js';
@@ -59,6 +58,8 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
 
   const extensions: HostExtension[] = [];
   if (flags.remote !== false) {
+    // Loaded only when remote access is on: `--no-remote` hosts never load the relay or crypto code.
+    const { createRemoteAccess } = await import('../remote/remoteAccess.js');
     extensions.push(
       createRemoteAccess({
         relayUrl: flags.relay,
