@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 /** command on PATH → Debian package that provides it */
 const REQUIRED = [
   { command: 'tmux', pkg: 'tmux', why: 'runs the real `codex --remote` TUI in e2e tests' },
+  { command: 'keyctl', pkg: 'keyutils', why: 'a private kernel keyring session for the OS secret store test' },
 ];
 
 function has(command) {
