@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { toDisplayName } from '../../shared/crypto/displayName.js';
 import type { Logger } from '../../shared/util/logger.js';
 import { FileAuditLog } from './audit/auditLog.js';
 import { connectControl, HostNotRunningError } from './control/controlClient.js';
@@ -96,7 +97,8 @@ export async function startHost(o: HostAppOptions): Promise<RunningHost> {
       throw new HostStartError(`the engine did not start: ${err.message}`);
     });
 
-    const hostName = o.hostName ?? os.hostname();
+    // The name goes into pairing links and welcome records, which only take clean display names.
+    const hostName = toDisplayName(o.hostName ?? os.hostname(), 'Codex Host');
     const describers: (() => { relay?: string; hostId?: string })[] = [];
     let listener: WsListener | undefined;
     const hub = new Hub({

@@ -26,3 +26,13 @@ export const displayNameSchema = z.string().check((ctx) => {
   const problem = displayNameProblem(ctx.value);
   if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
 });
+
+/**
+ * Turns any string (an OS hostname, a user's input) into an acceptable display name: forbidden
+ * characters dropped, whitespace trimmed, cut to 64 code points; `fallback` if nothing is left.
+ */
+export function toDisplayName(raw: string, fallback: string): string {
+  const G = new RegExp(FORBIDDEN.source, 'gu');
+  const cleaned = [...raw.replace(G, '').replace(/\p{Cs}/gu, '').trim()].slice(0, MAX_DISPLAY_NAME_CHARS).join('').trim();
+  return cleaned || fallback;
+}

@@ -6,6 +6,7 @@ import { listenerBannerLines } from '../listener/listenerBanner.js';
 import type { SecretStoreChoice } from '../identity/secretStore.js';
 import { HOST_VERSION } from '../version.js';
 import { CliError } from './cliError.js';
+import { displayNameProblem } from '../../../shared/crypto/displayName.js';
 
 export interface ServeFlags {
   dataDir: string;
@@ -32,6 +33,10 @@ const LEVELS = ['debug', 'info', 'warn', 'error'];
 export async function serveCommand(flags: ServeFlags, out: (s: string) => void): Promise<void> {
   if (flags.logLevel && !LEVELS.includes(flags.logLevel)) throw new CliError(`--log-level must be one of ${LEVELS.join(', ')}`, 2);
   if (flags.secretStore && !['auto', 'keyring', 'file'].includes(flags.secretStore)) throw new CliError('--secret-store must be one of auto, keyring, file', 2);
+  if (flags.name !== undefined) {
+    const problem = displayNameProblem(flags.name);
+    if (problem) throw new CliError(`--name ${problem}`, 2);
+  }
   const logger = createLineLogger((line) => process.stderr.write(`${line}\n`), (flags.logLevel ?? 'info') as LogLevel);
 
   let listener: ListenerConfig | undefined;

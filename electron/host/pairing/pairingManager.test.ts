@@ -46,8 +46,11 @@ describe('PairingManager', () => {
     const { pm, now } = manager();
     const a = pm.start();
     const b = pm.start();
-    expect(pm.consume(fromHex(a.pairId))).toBe(true);
-    expect(pm.consume(fromHex(a.pairId))).toBe(false);
+    const undo = pm.consume(fromHex(a.pairId));
+    expect(undo).toBeTypeOf('function');
+    expect(pm.consume(fromHex(a.pairId))).toBeUndefined();
+    undo!();
+    expect(pm.consume(fromHex(a.pairId))).toBeTypeOf('function');
     now.t += 601_000;
     expect(pm.lookup(fromHex(b.pairId))).toBeUndefined();
   });

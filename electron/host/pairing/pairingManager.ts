@@ -68,12 +68,19 @@ export class PairingManager {
     return this.#outstanding.find((o) => equalBytes(o.pairId, pairId))?.secret;
   }
 
-  /** Consumes the secret (after a verified ClientAuth). False if it is gone (used or expired meanwhile). */
-  consume(pairId: Uint8Array): boolean {
+  /**
+   * Consumes the secret (after a verified ClientAuth). Returns an undo function (used when the
+   * pairing could not be saved, so the code is not burned), or undefined if the secret is gone
+   * (used or expired meanwhile).
+   */
+  consume(pairId: Uint8Array): (() => void) | undefined {
     this.#prune();
-    const before = this.#outstanding.length;
-    this.#outstanding = this.#outstanding.filter((o) => !equalBytes(o.pairId, pairId));
-    return this.#outstanding.length < before;
+    const entry = this.#outstanding.find((o) => equalBytes(o.pairId, pairId));
+    if (!entry) return undefined;
+    this.#outstanding = this.#outstanding.filter((o) => o !== entry);
+    return () => {
+      if (entry.expMs > this.#now() && !this.#outstanding.includes(entry)) this.#outstanding.push(entry);
+    };
   }
 
   get outstanding(): number {

@@ -25,9 +25,16 @@ export function createSessionAdmission(pairing: PairingManager, devices: DeviceR
     async admit(device) {
       const deviceKey = toB64u(device.deviceKey);
       if (device.mode === 'pair') {
-        if (!device.pairId || !pairing.consume(device.pairId)) return { ok: false, reason: 'used' };
-        const rec = await devices.addPaired({ deviceId: device.deviceId, deviceKey, name: device.name, platform: device.platform, kind: device.kind });
-        return { ok: true, name: rec.name };
+        const undo = device.pairId ? pairing.consume(device.pairId) : undefined;
+        if (!undo) return { ok: false, reason: 'used' };
+        try {
+          const rec = await devices.addPaired({ deviceId: device.deviceId, deviceKey, name: device.name, platform: device.platform, kind: device.kind });
+          return { ok: true, name: rec.name };
+        } catch (err) {
+          // Not saved: give the code back so the same QR can be tried again.
+          undo();
+          throw err;
+        }
       }
       const verdict = devices.checkResume(device.deviceId, deviceKey);
       if (!verdict.ok) return verdict;
