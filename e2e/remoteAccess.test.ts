@@ -1,0 +1,256 @@
+/**
+ * Remote access with real processes on loopback (issue #3 §6): a standalone relay process, a
+ * `codex-host serve` process over the real engine (fake model API), and a controller built on
+ * the shared controller library. Pairing, a turn with an approval through the relay, drop and
+ * resume, revocation mid-session, pairing again, used and wrong codes, a hostile relay, relay
+ * limits, and a relay restart.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { parsePairingLink, encodePairingLink } from '../shared/crypto/pairingLink.js';
+import { generateIdentity, sign } from '../shared/crypto/identity.js';
+import { transcriptHash } from '../shared/crypto/keySchedule.js';
+import { LABEL_HOST } from '../shared/crypto/labels.js';
+import { concatBytes, fromHex } from '../shared/util/encoding.js';
+import { pair, resume, type ControllerSession, type TrustedHost } from '../shared/remote/index.js';
+import type { RemoteSessionError } from '../shared/remote/remoteSessionError.js';
+import type { RpcConnection } from '../shared/rpc/connection.js';
+import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
+import { testPhone, type TestPhone } from './fixtures/controller.js';
+import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
+import { flipBit, startHostileRelay, type HostileRelay, type Tamper } from './fixtures/hostileRelay.js';
+import { runCliAsync, startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
+import { startRelayProcess, type RelayProcess } from './fixtures/relayProcess.js';
+
+const TURN_MS = 45_000;
+let fake: FakeResponsesServer;
+let home: CodexHomeFixture;
+let relay: RelayProcess;
+let host: HostProcess;
+let dataDir: string;
+const phone: TestPhone = testPhone('Test Phone');
+let trusted: TrustedHost;
+const sessions: ControllerSession[] = [];
+
+async function pairLink(): Promise<string> {
+  const r = await runCliAsync(['pair', '--json', '--data-dir', dataDir]);
+  expect(r.stderr).toBe('');
+  const { link, expiresAt } = JSON.parse(r.stdout) as { link: string; expiresAt: string };
+  expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(9 * 60_000);
+  return link;
+}
+
+async function initialize(rpc: RpcConnection): Promise<void> {
+  await rpc.request('initialize', { clientInfo: { name: 'test-phone', title: 'Test Phone', version: '0' }, capabilities: null });
+  rpc.notify('initialized');
+}
+
+async function devices(): Promise<{ deviceId: string; revokedAt: string | null; connected: number; name: string }[]> {
+  const r = await runCliAsync(['devices', '--json', '--data-dir', dataDir]);
+  return (JSON.parse(r.stdout) as { devices: { deviceId: string; revokedAt: string | null; connected: number; name: string }[] }).devices;
+}
+
+function track(s: ControllerSession): ControllerSession {
+  sessions.push(s);
+  return s;
+}
+
+beforeAll(async () => {
+  fake = await startFakeResponses();
+  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'remote' });
+  relay = await startRelayProcess();
+  dataDir = await mkdtemp(join(home.root, 'data-'));
+  host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--relay', relay.url, '--name', 'Remote Test Host'] });
+  expect(host.relayUrl).toBe(relay.url);
+});
+
+afterAll(async () => {
+  for (const s of sessions) s.close();
+  await host?.stop();
+  await relay?.stop();
+  await fake?.close();
+  await home?.cleanup();
+});
+
+describe('remote access through a relay process', () => {
+  it('pairs with the link and runs a turn with an approval end to end', async () => {
+    const link = await pairLink();
+    const paired = await pair(link, phone.deps, { reconnect: false });
+    const session = track(paired.session);
+    trusted = paired.trustedHost;
+    expect(session.state).toBe('open');
+    expect(session.host).toMatchObject({ id: host.hostId, name: 'Remote Test Host' });
+    expect(trusted).toMatchObject({ hostId: host.hostId, relay: relay.url, name: 'Remote Test Host' });
+
+    const rpc = session.rpc;
+    const approvals: unknown[] = [];
+    rpc.onRequest('item/commandExecution/requestApproval', (params) => {
+      approvals.push(params);
+      return { decision: 'accept' };
+    });
+    const completed = new Promise<{ turn: { status: string } }>((resolve) => rpc.onNotification('turn/completed', (p) => resolve(p as { turn: { status: string } })));
+    await initialize(rpc);
+    const { thread } = (await rpc.request('thread/start', { cwd: home.workdir })) as { thread: { id: string } };
+    await rpc.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'please RUN touch from-phone.txt && echo shell-ran-ok', text_elements: [] }] });
+    const done = await Promise.race([completed, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('turn did not complete')), TURN_MS))]);
+    expect(done.turn.status).toBe('completed');
+    expect(approvals).toHaveLength(1);
+    expect(existsSync(join(home.workdir, 'from-phone.txt'))).toBe(true);
+
+    const info = (await rpc.request('host/info')) as { clients: { kind: string; id: string; name: string }[] };
+    expect(info.clients).toContainEqual(expect.objectContaining({ kind: 'phone', id: phone.deviceId, name: 'Test Phone' }));
+    expect((await devices()).find((d) => d.deviceId === phone.deviceId)).toMatchObject({ name: 'Test Phone', revokedAt: null, connected: 1 });
+    session.close();
+  });
+
+  it('refuses a used code and a code with a wrong secret (4403 expired), leaving the host unharmed', async () => {
+    const link = await pairLink();
+    const first = await pair(link, testPhone('Other Phone').deps, { reconnect: false });
+    track(first.session);
+    await expect(pair(link, testPhone('Thief').deps, { reconnect: false })).rejects.toMatchObject({ kind: 'expired', closeCode: 4403 } satisfies Partial<RemoteSessionError>);
+    const fresh = parsePairingLink(await pairLink());
+    const forged = encodePairingLink({ ...fresh, secret: new Uint8Array(32).fill(7) }, fresh.relay.replace('ws://', 'http://'));
+    await expect(pair(forged, testPhone('Forger').deps, { reconnect: false })).rejects.toMatchObject({ kind: 'expired', closeCode: 4403 });
+    first.session.close();
+  });
+
+  it('resumes after the connection drops', async () => {
+    const s = track(await resume(trusted, phone.deps, { reconnect: false }));
+    await initialize(s.rpc);
+    const list = (await s.rpc.request('thread/list', { limit: 10 })) as { data: unknown[] };
+    expect(list.data.length).toBeGreaterThan(0);
+    s.close();
+  });
+
+  it('revokes a device mid-session: closed with 4403 within a second, later resumes denied, pairing again works', async () => {
+    const s = track(await resume(trusted, phone.deps, { reconnect: false }));
+    await initialize(s.rpc);
+    const denied = new Promise<{ at: number; error: RemoteSessionError | undefined }>((resolve) =>
+      s.onStateChange((state, error) => {
+        if (state === 'denied' || state === 'closed') resolve({ at: Date.now(), error });
+      }),
+    );
+    const r = await runCliAsync(['devices', 'revoke', phone.deviceId, '--data-dir', dataDir]);
+    const revokedAt = Date.now();
+    expect(r.stdout).toMatch(new RegExp(`Revoked ${phone.deviceId}; ended 1 live session`));
+    const outcome = await denied;
+    expect(outcome.at - revokedAt).toBeLessThan(1000);
+    expect(outcome.error).toMatchObject({ closeCode: 4403, deniedReason: 'revoked' });
+    await expect(resume(trusted, phone.deps, { reconnect: false })).rejects.toMatchObject({ kind: 'denied', deniedReason: 'revoked' });
+
+    const again = await pair(await pairLink(), phone.deps, { reconnect: false });
+    track(again.session);
+    await initialize(again.session.rpc);
+    const mine = (await devices()).filter((d) => d.deviceId === phone.deviceId);
+    expect(mine.map((d) => d.revokedAt === null)).toEqual([false, true]);
+    trusted = again.trustedHost;
+    again.session.close();
+  });
+
+  it('resumes for an unknown device are denied', async () => {
+    await expect(resume(trusted, testPhone('Stranger').deps, { reconnect: false })).rejects.toMatchObject({ kind: 'denied', deniedReason: 'unknown_device' });
+  });
+});
+
+describe('a hostile relay', () => {
+  let evil: HostileRelay;
+  beforeAll(async () => {
+    evil = await startHostileRelay(relay.url);
+  });
+  afterAll(async () => evil?.close());
+
+  const viaEvil = (): TrustedHost => ({ ...trusted, relay: evil.url });
+
+  /** Opens a resumed session through the hostile relay and sends two messages once open. */
+  async function attack(tamper: Tamper): Promise<{ error: RemoteSessionError | undefined; opened: boolean }> {
+    evil.setTamper(tamper);
+    const s = track(
+      (await import('../shared/remote/index.js')).connectController({ mode: 'resume', host: viaEvil() }, phone.deps, { reconnect: false, handshakeTimeoutMs: 5000 }),
+    );
+    let opened = false;
+    try {
+      await s.opened;
+      opened = true;
+      void s.rpc.request('initialize', { clientInfo: { name: 'victim', version: '0' } }, { timeoutMs: 5000 }).catch(() => {});
+      s.rpc.notify('initialized');
+      void s.rpc.request('thread/list', { limit: 1 }, { timeoutMs: 5000 }).catch(() => {});
+    } catch {
+      // handshake-time attacks fail `opened`
+    }
+    await new Promise<void>((resolve) => {
+      if (s.state === 'closed' || s.state === 'denied') resolve();
+      s.onStateChange((st) => (st === 'closed' || st === 'denied') && resolve());
+      setTimeout(resolve, 8000);
+    });
+    const result = { error: s.error, opened };
+    s.close();
+    evil.setTamper(undefined);
+    return result;
+  }
+
+  async function hostStillWorks(): Promise<void> {
+    const s = track(await resume(trusted, phone.deps, { reconnect: false }));
+    await initialize(s.rpc);
+    await expect(s.rpc.request('host/info')).resolves.toMatchObject({ engine: { state: 'running' } });
+    s.close();
+  }
+
+  const cases: [string, Tamper, (r: { error: RemoteSessionError | undefined; opened: boolean }) => void][] = [
+    ['flips a bit in a controller record', (d, i, p) => [d === 'c2h' && i === 2 ? flipBit(p, -3) : p], (r) => expect(r.error).toMatchObject({ kind: 'protocol', closeCode: 4400 })],
+    ['flips a bit in a host record', (d, i, p) => [d === 'h2c' && i === 2 ? flipBit(p, 20) : p], (r) => expect(r.error?.kind).toBe('protocol')],
+    ['replays a controller record', (d, i, p) => (d === 'c2h' && i === 2 ? [p, p] : [p]), (r) => expect(r.error).toMatchObject({ kind: 'protocol', closeCode: 4400 })],
+    ['drops a controller record', (d, i, p) => (d === 'c2h' && i === 2 ? [] : [p]), (r) => expect(r.error).toMatchObject({ kind: 'protocol', closeCode: 4400 })],
+    [
+      'reorders controller records',
+      (() => {
+        let held: Buffer | undefined;
+        return (d: string, i: number, p: Buffer) => {
+          if (d === 'c2h' && i === 2) {
+            held = p;
+            return [];
+          }
+          if (d === 'c2h' && i === 3 && held) return [p, held];
+          return [p];
+        };
+      })(),
+      (r) => expect(r.error).toMatchObject({ kind: 'protocol', closeCode: 4400 }),
+    ],
+    [
+      'substitutes the host key in the ServerHello',
+      (d, i, p, ctx) => {
+        if (d !== 'h2c' || i !== 0 || !ctx.sid || !ctx.clientHello) return [p];
+        const attacker = generateIdentity();
+        const hostEph = p.subarray(2, 34);
+        const hostNonce = p.subarray(34, 66);
+        const th = transcriptHash(fromHex(ctx.sid), ctx.clientHello, attacker.publicKey, hostEph, hostNonce);
+        return [Buffer.concat([p.subarray(0, 66), Buffer.from(sign(attacker, concatBytes(LABEL_HOST, th)))])];
+      },
+      (r) => {
+        expect(r.opened).toBe(false);
+        expect(r.error?.kind).toBe('host_key');
+      },
+    ],
+    [
+      'substitutes the ClientHello',
+      (d, i, p) => {
+        if (d !== 'c2h' || i !== 0) return [p];
+        const fakeEph = ed25519.utils.toMontgomery(generateIdentity().publicKey);
+        return [Buffer.concat([p.subarray(0, 3), Buffer.from(fakeEph), p.subarray(35)])];
+      },
+      (r) => {
+        expect(r.opened).toBe(false);
+        expect(r.error?.kind).toBe('host_key');
+      },
+    ],
+  ];
+  for (const [what, tamper, check] of cases) {
+    it(`${what}: detected, session closed, host unharmed`, async () => {
+      check(await attack(tamper));
+      await hostStillWorks();
+    }, 40_000);
+  }
+});
