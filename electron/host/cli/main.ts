@@ -17,6 +17,11 @@ import { pairCommand } from './pairCommand.js';
 import { devicesListCommand, devicesRevokeCommand } from './devicesCommand.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
+// `codex-host pair | head` closes our stdout early: that is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 function positiveInt(v: string): number {
   const n = Number(v);
