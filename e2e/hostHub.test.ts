@@ -131,9 +131,13 @@ describe('codex-host serve: the hub over the real engine', () => {
     const threadId = await startThread(a);
     const turnId = await startTurn(a, threadId, 'SLOW please');
     await a.waitFor((m) => m.method === 'item/agentMessage/delta' && forThread(threadId)(m), TURN_MS);
+    // While the turn runs the host is busy (this drives keep-awake)…
+    await expect.poll(async () => ((await a.request('host/info')) as { busy: boolean }).busy, { timeout: 5000 }).toBe(true);
     await expect(a.request('turn/interrupt', { threadId, turnId })).resolves.toEqual({});
     const done = await a.waitFor(turnCompleted(threadId), TURN_MS);
     expect((paramsOf(done).turn as { status: string }).status).toBe('interrupted');
+    // …and idle again once no thread is active.
+    await expect.poll(async () => ((await a.request('host/info')) as { busy: boolean }).busy, { timeout: 5000 }).toBe(false);
   });
 
   it('answers malformed input with errors and closes on binary or oversized frames', async () => {
