@@ -1,25 +1,17 @@
 /** `codex-host serve`: starts the host and keeps it running until SIGINT/SIGTERM. */
 import { createLineLogger, type LogLevel } from '../../../shared/util/logger.js';
 import { startHost, HostStartError, type HostExtension } from '../hostApp.js';
-import { ListenerConfigError, parseListenerOptions, type ListenerConfig } from '../listener/listenerOptions.js';
+import { ListenerConfigError, parseListenerOptions, type ListenerConfig, type RawListenerOptions } from '../listener/listenerOptions.js';
 import { listenerBannerLines } from '../listener/listenerBanner.js';
 import type { SecretStoreChoice } from '../identity/secretStore.js';
 import { HOST_VERSION } from '../version.js';
 import { CliError } from './cliError.js';
 import { displayNameProblem } from '../../../shared/crypto/displayName.js';
 
-export interface ServeFlags {
+/** commander's camelCased `serve` flags; the listener ones are exactly `RawListenerOptions`. */
+export interface ServeFlags extends RawListenerOptions {
   dataDir: string;
   codexBin?: string;
-  listen?: string;
-  wsAuth?: string;
-  wsTokenFile?: string;
-  wsTokenSha256?: string;
-  wsSharedSecretFile?: string;
-  wsIssuer?: string;
-  wsAudience?: string;
-  wsMaxClockSkewSeconds?: string;
-  allowUnauthenticatedNonLoopbackWs?: boolean;
   relay?: string;
   relayListen?: string;
   remote?: boolean;
@@ -44,17 +36,8 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
   if (flags.listen || wsFlagsGiven) {
     if (!flags.listen) throw new CliError('websocket auth flags require --listen ws://IP:PORT', 2);
     try {
-      listener = parseListenerOptions({
-        listen: flags.listen,
-        wsAuth: flags.wsAuth,
-        wsTokenFile: flags.wsTokenFile,
-        wsTokenSha256: flags.wsTokenSha256,
-        wsSharedSecretFile: flags.wsSharedSecretFile,
-        wsIssuer: flags.wsIssuer,
-        wsAudience: flags.wsAudience,
-        wsMaxClockSkewSeconds: flags.wsMaxClockSkewSeconds,
-        allowUnauthenticatedNonLoopbackWs: flags.allowUnauthenticatedNonLoopbackWs,
-      });
+      const { listen, wsAuth, wsTokenFile, wsTokenSha256, wsSharedSecretFile, wsIssuer, wsAudience, wsMaxClockSkewSeconds, allowUnauthenticatedNonLoopbackWs } = flags;
+      listener = parseListenerOptions({ listen, wsAuth, wsTokenFile, wsTokenSha256, wsSharedSecretFile, wsIssuer, wsAudience, wsMaxClockSkewSeconds, allowUnauthenticatedNonLoopbackWs });
     } catch (err) {
       if (err instanceof ListenerConfigError) throw new CliError(err.hint ? `${err.message}\n${err.hint}` : err.message, 2);
       throw err;
