@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { CLIENT_KINDS, type ClientKind } from './clientIdentity.js';
+import { displayNameSchema } from '../crypto/displayName.js';
 
 export const ENGINE_STATES = ['starting', 'running', 'restarting', 'stopped', 'failed'] as const;
 export type EngineState = (typeof ENGINE_STATES)[number];
@@ -83,7 +84,7 @@ export const HOST_METHODS = {
     allowed: LOCAL_ADMIN,
   },
   'host/devices/rename': {
-    params: z.object({ deviceId: DeviceIdSchema, name: z.string().trim().min(1).max(64) }).strict(),
+    params: z.object({ deviceId: DeviceIdSchema, name: displayNameSchema }).strict(),
     result: z.object({ device: TrustedDeviceSchema }),
     allowed: LOCAL_ADMIN,
   },

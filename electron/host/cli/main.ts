@@ -20,7 +20,8 @@ const out = (s: string) => process.stdout.write(`${s}\n`);
 // `codex-host pair | head` closes our stdout early: that is not an error worth a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
-  throw err;
+  process.stderr.write(`codex-host: cannot write to standard output: ${err.message}\n`);
+  process.exit(1);
 });
 
 function positiveInt(v: string): number {

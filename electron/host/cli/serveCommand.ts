@@ -59,6 +59,23 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
     throw new CliError('--relay and --relay-listen cannot be combined with --no-remote', 2);
   }
 
+  // Signals are handled from the first moment: Ctrl+C while the engine is still starting (or a
+  // closed terminal, SIGHUP) must not leave `codex app-server` running in its own process group.
+  let stopRequested: NodeJS.Signals | undefined;
+  let onStopRequested: (() => void) | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopRequested) {
+      logger.warn(`${sig} again: exiting now`);
+      // process.exit runs the engine supervisor's exit hook, which kills the engine.
+      process.exit(130);
+    }
+    stopRequested = sig;
+    logger.info(`${sig}: stopping (waiting for the engine to drain; press Ctrl+C again to force)`);
+    onStopRequested?.();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, onSignal);
+
   let host;
   try {
     host = await startHost({
@@ -72,35 +89,23 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
       progress: (line) => logger.info(line),
     });
   } catch (err) {
+    for (const sig of signals) process.off(sig, onSignal);
     if (err instanceof HostStartError) throw new CliError(err.message);
     throw err;
   }
 
-  const info = host.hub.info();
-  out(`Codex Host ${HOST_VERSION} is running on ${info.hostName}`);
-  out(`  engine:   codex ${host.engineVersion} (${host.engineBin})`);
-  if (host.listener && listener) for (const l of listenerBannerLines(host.listener.url, listener, 'listener')) out(`  ${l}`);
-  if (info.relay) out(`  relay:    ${info.relay}`);
-  if (info.hostId) out(`  host id:  ${info.hostId}`);
-  out(`  data dir: ${host.dataDir}`);
-  out(`Pair a phone with \`codex-host pair\`; check with \`codex-host status\`. Press Ctrl+C to stop.`);
-
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onSignal = (sig: NodeJS.Signals) => {
-      if (stopping) {
-        logger.warn(`${sig} again: exiting now`);
-        process.exit(130);
-      }
-      stopping = true;
-      logger.info(`${sig}: stopping (waiting for the engine to drain; press Ctrl+C again to force)`);
-      host.stop().then(resolve, (err: Error) => {
-        logger.error('stop failed', { error: err.message });
-        resolve();
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  if (!stopRequested) {
+    const info = host.hub.info();
+    out(`Codex Host ${HOST_VERSION} is running on ${info.hostName}`);
+    out(`  engine:   codex ${host.engineVersion} (${host.engineBin})`);
+    if (host.listener && listener) for (const l of listenerBannerLines(host.listener.url, listener, 'listener')) out(`  ${l}`);
+    if (info.relay) out(`  relay:    ${info.relay}`);
+    if (info.hostId) out(`  host id:  ${info.hostId}`);
+    out(`  data dir: ${host.dataDir}`);
+    out(`Pair a phone with \`codex-host pair\`; check with \`codex-host status\`. Press Ctrl+C to stop.`);
+    await new Promise<void>((resolve) => (onStopRequested = resolve));
+  }
+  await host.stop().catch((err: Error) => logger.error('stop failed', { error: err.message }));
+  for (const sig of signals) process.off(sig, onSignal);
   out('Codex Host stopped.');
 }

@@ -9,6 +9,8 @@ import { Emitter, type Disposable } from '../../../shared/rpc/transport.js';
 import type { Logger } from '../../../shared/util/logger.js';
 import type { EnginePort } from './enginePort.js';
 
+const RECONNECT_DELAY_MS = 1000;
+
 export class BusyTracker {
   readonly #engine: EnginePort;
   readonly #logger: Logger;
@@ -63,6 +65,14 @@ export class BusyTracker {
       }
       const conn = new RpcConnection(t, { requestTimeoutMs: 15_000 });
       this.#conn = conn;
+      conn.onClose(() => {
+        if (this.#conn !== conn || this.#disposed) return;
+        // Lost without an engine restart (which resets us): what we knew is stale; start over.
+        this.#reset();
+        setTimeout(() => {
+          if (!this.#disposed && this.#engine.state === 'running') void this.#connect();
+        }, RECONNECT_DELAY_MS);
+      });
       conn.onNotification('thread/status/changed', (p) => this.#onStatus(p));
       conn.onRequest('*', () => {
         // The monitor never subscribes to threads, so it should get no server requests; refuse any.

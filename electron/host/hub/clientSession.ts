@@ -7,6 +7,7 @@
  */
 import { isHostMethod, HOST_METHODS, type HostMethod } from '../../../shared/protocol/hostMethods.js';
 import type { ClientIdentity } from '../../../shared/protocol/clientIdentity.js';
+import { toDisplayName } from '../../../shared/crypto/displayName.js';
 import { classifyMessage, type RpcId } from '../../../shared/rpc/messages.js';
 import { RpcError, RpcErrorCode } from '../../../shared/rpc/rpcError.js';
 import type { CloseInfo, Transport } from '../../../shared/rpc/transport.js';
@@ -16,6 +17,9 @@ import { decisionOf, type ApprovalTracker } from './approvalTracker.js';
 import type { AuditSink } from '../audit/auditLog.js';
 import { HubCloseCode, type HubLimits } from './hubLimits.js';
 import { TokenBucket } from './tokenBucket.js';
+
+/** An approval answer waits at most this long for its audit line (a hung disk must not hang approvals). */
+const AUDIT_WAIT_MS = 5000;
 
 /** How long to wait for the supervisor's verdict after an engine connection drops. */
 const ENGINE_LOST_GRACE_MS = 1000;
@@ -44,6 +48,9 @@ export class ClientSession {
   readonly #bucket: TokenBucket;
   #engine: Transport | undefined;
   #pendingToEngine: string[] | undefined = [];
+  /** Set while an approval answer waits for its audit line; later messages queue behind it. */
+  #gate: Promise<void> | undefined;
+  #gated: string[] = [];
   #closed = false;
   /** Set when the hub closes the engine side on purpose (restart) so the reason is kept. */
   #engineCloseReason: { code: number; reason: string } | undefined;
@@ -139,12 +146,46 @@ export class ClientSession {
         return;
       }
     } else if (msg.kind === 'result' || msg.kind === 'error') {
-      if (msg.id !== null) this.#auditAnswer(msg.id, msg.kind === 'result' ? decisionOf(msg.result) : 'error');
+      const written = msg.id !== null ? this.#auditAnswer(msg.id, msg.kind === 'result' ? decisionOf(msg.result) : 'error') : undefined;
+      if (written) {
+        // The answer reaches the engine only once its audit line is on disk (H4), and nothing
+        // this client sends afterwards may overtake it.
+        this.#holdUntil(written, text);
+        return;
+      }
     }
     this.#toEngine(text);
   }
 
   #toEngine(text: string): void {
+    if (this.#gate) {
+      this.#gated.push(text);
+      return;
+    }
+    this.#toEngineNow(text);
+  }
+
+  #holdUntil(written: Promise<void>, text: string): void {
+    this.#gated.push(text);
+    const bounded = new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, AUDIT_WAIT_MS);
+      void written.finally(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    const gate = (this.#gate ?? Promise.resolve()).then(() => bounded);
+    this.#gate = gate;
+    void gate.then(() => {
+      if (this.#gate !== gate) return; // a later hold flushes everything, in order
+      this.#gate = undefined;
+      const queued = this.#gated;
+      this.#gated = [];
+      for (const t of queued) this.#toEngineNow(t);
+    });
+  }
+
+  #toEngineNow(text: string): void {
     if (this.#pendingToEngine) {
       if (this.#pendingToEngine.length >= this.#d.limits.maxPendingBeforeEngine) {
         this.close(HubCloseCode.PolicyViolation, 'too many messages before the engine connection opened');
@@ -205,9 +246,9 @@ export class ClientSession {
     }
   }
 
-  #auditAnswer(id: RpcId, decision: string): void {
+  #auditAnswer(id: RpcId, decision: string): Promise<void> | undefined {
     const r = this.#d.approvals.noteAnswer(id);
-    if (!r) return;
+    if (!r) return undefined;
     const { kind, id: clientId, name } = this.identity;
     const entry = {
       time: new Date(this.#d.now?.() ?? Date.now()).toISOString(),
@@ -218,12 +259,13 @@ export class ClientSession {
       decision,
       outcome: r.first ? ('applied' as const) : ('late' as const),
     };
-    this.#d.audit.append(entry).catch((err: Error) => this.#d.logger.error('audit log write failed', { error: err.message }));
+    return this.#d.audit.append(entry).catch((err: Error) => this.#d.logger.error('audit log write failed', { error: err.message }));
   }
 
   #adoptName(params: unknown): void {
     const name = (params as { clientInfo?: { name?: unknown } } | undefined)?.clientInfo?.name;
-    if (typeof name === 'string' && name.trim()) this.#identity = { ...this.#identity, name: name.trim().slice(0, 64) };
+    // Cleaned: the name is shown in `codex-host status` and UIs (no escape codes or bidi tricks).
+    if (typeof name === 'string') this.#identity = { ...this.#identity, name: toDisplayName(name, this.#identity.name) };
   }
 
   #replyError(id: RpcId | null, err: RpcError): void {

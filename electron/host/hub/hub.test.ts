@@ -121,6 +121,39 @@ describe('Hub', () => {
     ]);
   });
 
+  it('forwards an approval answer only after its audit line is written, keeping message order', async () => {
+    const farEnds: Transport[] = [];
+    const engine = new MemoryEngine((_c, raw) => farEnds.push(raw));
+    let release!: () => void;
+    const written: string[] = [];
+    const slowAudit = {
+      append: (e: { decision: string }) =>
+        new Promise<void>((r) => {
+          release = () => {
+            written.push(e.decision);
+            r();
+          };
+        }),
+    };
+    const hub = new Hub({ engine, audit: slowAudit as unknown as MemoryAuditLog, logger: silentLogger, hostVersion: '0' });
+    const [clientSide, hubSide] = createMemoryTransportPair();
+    hub.attach(hubSide, { kind: 'phone', name: 'p' });
+    await tick();
+    const engineSide = farEnds.at(-1)!;
+    const seen: string[] = [];
+    engineSide.onMessage((t) => seen.push(t));
+    engineSide.send(JSON.stringify({ id: 3, method: 'item/commandExecution/requestApproval', params: { threadId: 't', command: 'ls' } }));
+    await tick();
+    clientSide.send(JSON.stringify({ id: 3, result: { decision: 'accept' } }));
+    clientSide.send(JSON.stringify({ id: 9, method: 'thread/list', params: {} }));
+    await tick(20);
+    expect(seen).toEqual([]);
+    release();
+    await tick(20);
+    expect(written).toEqual(['accept']);
+    expect(seen.map((t) => JSON.parse(t).id)).toEqual([3, 9]);
+  });
+
   it('closes every client with 1012 and a reason when the engine restarts', async () => {
     const { attach, engine } = setup();
     const a = attach();

@@ -26,3 +26,19 @@ describe('host identity on the file secret store', () => {
     await expect(loadOrCreateHostIdentity(store)).rejects.toThrow(/is corrupt; restore it or remove it/);
   });
 });
+
+describe('the identity marker', () => {
+  it('refuses to make a new identity silently when the stored one is gone', async () => {
+    const { openHostIdentity } = await import('./hostIdentity.js');
+    const { rm } = await import('node:fs/promises');
+    const d = await mkdtemp(path.join(os.tmpdir(), 'id-'));
+    const first = await openHostIdentity(d, 'file', silentLogger);
+    expect((await openHostIdentity(d, 'auto', silentLogger)).hostId).toBe(first.hostId);
+    await rm(path.join(d, 'secrets'), { recursive: true });
+    await expect(openHostIdentity(d, 'auto', silentLogger)).rejects.toThrow(
+      new RegExp(`the host identity ${first.hostId} is missing from .*secrets.*remove .*identity\\.json to create a new identity`),
+    );
+    await rm(path.join(d, 'identity.json'));
+    expect((await openHostIdentity(d, 'auto', silentLogger)).hostId).not.toBe(first.hostId);
+  });
+});

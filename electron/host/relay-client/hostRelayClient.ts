@@ -302,6 +302,10 @@ export class HostRelayClient {
       return;
     }
     const sid = fromHex(sidHex);
+    // Bytes this session handed to the shared relay socket that are not yet written out. The
+    // hub's slow-client check reads this, so one slow phone is judged by its own backlog, not
+    // by everything queued on the socket all sessions share.
+    let queued = 0;
     const session: HostSession = new HostSession({
       sid,
       sidHex,
@@ -315,10 +319,14 @@ export class HostRelayClient {
       logger: this.#logger,
       writeFrame: (payload) => {
         if (this.#conn !== conn || conn.ws.readyState !== WebSocket.OPEN) throw new Error('relay connection closed');
-        conn.ws.send(concatBytes(sid, payload), { binary: true });
+        const frame = concatBytes(sid, payload);
+        queued += frame.length;
+        conn.ws.send(frame, { binary: true }, () => {
+          queued -= frame.length;
+        });
       },
       writeClose,
-      connectionBufferedAmount: () => conn.ws.bufferedAmount,
+      connectionBufferedAmount: () => queued,
       onEnded: () => {
         if (this.#sessions.get(sidHex) === session) this.#sessions.delete(sidHex);
         this.#updateFlow(conn);

@@ -3,6 +3,7 @@
  * origin the link itself points at (the relay may serve the phone client there).
  */
 import os from 'node:os';
+import { httpOriginProblem, relayUrlProblem } from '../../../shared/crypto/relayUrl.js';
 
 export interface RelayAddress {
   /** ws(s)://host[:port] — no path, no trailing slash. */
@@ -22,7 +23,14 @@ export function relayAddressFromUrl(url: string): RelayAddress {
   const secure = u.protocol === 'wss:' || u.protocol === 'https:';
   if (!secure && u.protocol !== 'ws:' && u.protocol !== 'http:') throw new Error(`--relay: unsupported scheme ${u.protocol} (use wss:// or ws://)`);
   if (u.pathname !== '/' || u.search || u.hash || u.username || u.password) throw new Error('--relay: give only the scheme, host and port (no path, query or credentials)');
-  return { wsUrl: `${secure ? 'wss' : 'ws'}://${u.host}`, httpOrigin: `${secure ? 'https' : 'http'}://${u.host}` };
+  return checked({ wsUrl: `${secure ? 'wss' : 'ws'}://${u.host}`, httpOrigin: `${secure ? 'https' : 'http'}://${u.host}` }, '--relay');
+}
+
+/** Pairing links only accept wss://, or ws:// to loopback/LAN hosts: refuse anything else up front. */
+function checked(a: RelayAddress, what: string): RelayAddress {
+  const problem = relayUrlProblem(a.wsUrl) ?? httpOriginProblem(a.httpOrigin);
+  if (problem) throw new Error(`${what}: the relay address ${a.wsUrl} ${problem} (phones could not pair through it; put the relay behind TLS and use --relay wss://…)`);
+  return a;
 }
 
 /**
@@ -36,5 +44,5 @@ export function relayAddressForBind(host: string, port: number): RelayAddress {
     h = nets.find((n) => n && n.family === 'IPv4' && !n.internal)?.address ?? '127.0.0.1';
   }
   const hp = h.includes(':') ? `[${h}]:${port}` : `${h}:${port}`;
-  return { wsUrl: `ws://${hp}`, httpOrigin: `http://${hp}` };
+  return checked({ wsUrl: `ws://${hp}`, httpOrigin: `http://${hp}` }, '--relay-listen');
 }

@@ -9,9 +9,10 @@ import type { HostExtension } from '../hostApp.js';
 import type { TrustedDevice } from '../../../shared/protocol/hostMethods.js';
 import { RpcError, RpcErrorCode } from '../../../shared/rpc/rpcError.js';
 import { signerFromIdentity } from '../../../shared/crypto/identity.js';
+import { PairingLinkError } from '../../../shared/crypto/pairingLink.js';
 import { DeviceRegistry, type DeviceRecord } from '../devices/deviceRegistry.js';
-import { loadOrCreateHostIdentity, HOST_IDENTITY_SECRET } from '../identity/hostIdentity.js';
-import { openSecretStore, type SecretStoreChoice } from '../identity/secretStore.js';
+import { openHostIdentity } from '../identity/hostIdentity.js';
+import type { SecretStoreChoice } from '../identity/secretStore.js';
 import { PairingManager } from '../pairing/pairingManager.js';
 import { renderPairingQr } from '../pairing/pairingQr.js';
 import { HostRelayClient } from '../relay-client/hostRelayClient.js';
@@ -38,9 +39,8 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
     async start({ hub, dataDir, logger, hostName }) {
       const stops: (() => Promise<void>)[] = [];
       try {
-        const store = await openSecretStore(dataDir, o.secretStore, logger, HOST_IDENTITY_SECRET);
-        const host = await loadOrCreateHostIdentity(store);
-        logger.info(host.created ? 'created the host identity' : 'loaded the host identity', { hostId: host.hostId, store: store.kind });
+        const host = await openHostIdentity(dataDir, o.secretStore, logger);
+        logger.info(host.created ? 'created the host identity' : 'loaded the host identity', { hostId: host.hostId, store: host.store.kind });
         const devices = await DeviceRegistry.open(dataDir, logger.child('devices'));
 
         let address: RelayAddress;
@@ -59,7 +59,15 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
           aead: nodeAead,
           admission: createSessionAdmission(pairing, devices),
           hostDescription: () => ({ name: hostName, platform: process.platform, version: HOST_VERSION }),
-          attach: (transport, identity) => hub.attach(transport, identity),
+          attach: (transport, identity) => {
+            // Re-checked at the last moment: a revoke that landed while this session was being
+            // admitted must still win (remote-protocol.md §6).
+            if (!devices.active().some((d) => d.deviceId === identity.id)) {
+              transport.close(CLOSE_REVOKED, 'revoked');
+              return;
+            }
+            hub.attach(transport, identity);
+          },
           logger: logger.child('relay-client'),
         });
         client.start();
@@ -81,7 +89,14 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
           describe: () => ({ relay: address.wsUrl, hostId: host.hostId }),
           handlers: {
             'host/pairing/start': async (params) => {
-              const code = pairing.start(params?.replaces);
+              let code;
+              try {
+                code = pairing.start(params?.replaces);
+              } catch (err) {
+                // e.g. a relay address a link may not carry: say so instead of "Internal error".
+                if (err instanceof PairingLinkError) throw new RpcError(RpcErrorCode.InvalidRequest, `host/pairing/start: ${err.message}`);
+                throw err;
+              }
               return { ...code, qr: await renderPairingQr(code.link) };
             },
             'host/devices/list': () => ({ devices: devices.list().map(view), ...(devices.problem ? { problem: devices.problem } : {}) }),

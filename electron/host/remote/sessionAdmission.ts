@@ -7,6 +7,7 @@
 import type { VerifiedDevice } from '../../../shared/crypto/hostHandshake.js';
 import type { DeniedReason } from '../../../shared/crypto/handshakeRecords.js';
 import { toB64u } from '../../../shared/util/encoding.js';
+import { toDisplayName } from '../../../shared/crypto/displayName.js';
 import type { DeviceRegistry } from '../devices/deviceRegistry.js';
 import type { PairingManager } from '../pairing/pairingManager.js';
 
@@ -29,7 +30,7 @@ export function createSessionAdmission(pairing: PairingManager, devices: DeviceR
         if (!undo) return { ok: false, reason: 'used' };
         try {
           const rec = await devices.addPaired({ deviceId: device.deviceId, deviceKey, name: device.name, platform: device.platform, kind: device.kind });
-          return { ok: true, name: rec.name };
+          return { ok: true, name: toDisplayName(rec.name, 'Device') };
         } catch (err) {
           // Not saved: give the code back so the same QR can be tried again.
           undo();
@@ -39,8 +40,9 @@ export function createSessionAdmission(pairing: PairingManager, devices: DeviceR
       const verdict = devices.checkResume(device.deviceId, deviceKey);
       if (!verdict.ok) return verdict;
       await devices.touch(device.deviceId).catch(() => {});
-      // The host's name for the device wins (it may have been renamed here).
-      return { ok: true, name: verdict.device.name };
+      // The host's name for the device wins (it may have been renamed here); it goes into the
+      // welcome record, which only takes clean display names.
+      return { ok: true, name: toDisplayName(verdict.device.name, 'Device') };
     },
   };
 }

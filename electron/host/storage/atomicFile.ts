@@ -3,7 +3,7 @@
  * fsyncs it and renames it over the target, so a crash at any instant leaves the old or the
  * new file, never a torn one. Reads parse with a schema and report corruption clearly.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import writeFileAtomicLib from 'write-file-atomic';
 import type { z } from 'zod';
 import { parseJson, parseUnknown } from '../../../shared/util/schema.js';
@@ -23,9 +23,10 @@ export async function writeJsonAtomic(file: string, value: unknown, mode = 0o600
 export async function readJsonFile<S extends z.ZodType>(file: string, schema: S, maxBytes = 4 * 1024 * 1024): Promise<z.output<S> | undefined> {
   let text: string;
   try {
-    const buf = await readFile(file);
-    if (buf.length > maxBytes) throw new Error(`${file}: larger than ${maxBytes} bytes`);
-    text = buf.toString('utf8');
+    // Check the size before reading: a huge file (wrong path, corruption) is never loaded whole.
+    const { size } = await stat(file);
+    if (size > maxBytes) throw new Error(`${file}: larger than ${maxBytes} bytes`);
+    text = (await readFile(file)).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
