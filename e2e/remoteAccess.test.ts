@@ -118,8 +118,14 @@ describe('remote access through a relay process', () => {
     first.session.close();
   });
 
-  it('resumes after the connection drops', async () => {
+  it('renames a device (clean names only) and resumes after the connection drops', async () => {
+    const bad = await runCliAsync(['devices', 'rename', phone.deviceId, 'tab\there', '--data-dir', dataDir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/devices rename: .*must not contain control or bidirectional-override characters/);
+    const ok = await runCliAsync(['devices', 'rename', phone.deviceId, 'Work phone', '--data-dir', dataDir]);
+    expect(ok.stdout).toContain(`Renamed ${phone.deviceId} to "Work phone".`);
     const s = track(await resume(trusted, phone.deps, { reconnect: false }));
+    expect(s.device?.name).toBe('Work phone');
     await initialize(s.rpc);
     const list = (await s.rpc.request('thread/list', { limit: 10 })) as { data: unknown[] };
     expect(list.data.length).toBeGreaterThan(0);

@@ -44,3 +44,18 @@ export async function devicesRevokeCommand(opts: { dataDir: string; deviceId: st
     conn.close(1000, 'done');
   }
 }
+
+export async function devicesRenameCommand(opts: { dataDir: string; deviceId: string; name: string }, out: (s: string) => void): Promise<void> {
+  const id = opts.deviceId.trim().toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(id)) throw new CliError(`devices rename: "${opts.deviceId}" is not a device id (32 hex characters; see \`codex-host devices\`)`, 2);
+  const conn = await connectControl(opts.dataDir);
+  try {
+    const r = parseUnknown(HOST_METHODS['host/devices/rename'].result, await conn.request('host/devices/rename', { deviceId: id, name: opts.name }), 'host/devices/rename result');
+    out(`Renamed ${id} to "${r.device.name}".`);
+  } catch (err) {
+    if (err instanceof RpcError) throw new CliError(`devices rename: ${err.message}`);
+    throw err;
+  } finally {
+    conn.close(1000, 'done');
+  }
+}

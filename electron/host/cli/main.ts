@@ -14,7 +14,7 @@ import { serveCommand } from './serveCommand.js';
 import { statusCommand } from './statusCommand.js';
 import { relayCommand } from './relayCommand.js';
 import { pairCommand } from './pairCommand.js';
-import { devicesListCommand, devicesRevokeCommand } from './devicesCommand.js';
+import { devicesListCommand, devicesRenameCommand, devicesRevokeCommand } from './devicesCommand.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 // `codex-host pair | head` closes our stdout early: that is not an error worth a stack trace.
@@ -99,6 +99,14 @@ export function buildProgram(): Command {
       // `devices --data-dir X revoke ID` and `devices revoke ID --data-dir X` both work.
       const parentDir = (devices.opts() as { dataDir: string }).dataDir;
       await devicesRevokeCommand({ dataDir: opts.dataDir !== defaultDataDir() ? opts.dataDir : parentDir, deviceId }, out);
+    });
+  devices
+    .command('rename <deviceId> <name>')
+    .description('change the name this host shows for a device')
+    .option(...dataDirOption)
+    .action(async (deviceId: string, name: string, opts: { dataDir: string }) => {
+      const parentDir = (devices.opts() as { dataDir: string }).dataDir;
+      await devicesRenameCommand({ dataDir: opts.dataDir !== defaultDataDir() ? opts.dataDir : parentDir, deviceId, name }, out);
     });
   return program;
 }
