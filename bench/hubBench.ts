@@ -40,6 +40,8 @@ const TURN_TIMEOUT_MS = 60_000;
 const RTT_TARGET = 1.1;
 
 type Path = 'direct' | 'hub';
+/** Round trips also measure a bare forwarding proxy: the cost of any extra hop on this machine. */
+type RttPath = Path | 'proxy';
 
 interface Endpoints extends HubBenchHostReady {
   readonly workdir: string;
@@ -87,48 +89,50 @@ async function startHostProcess(home: CodexHomeFixture): Promise<HubBenchHostRea
   return { ...ready, stop };
 }
 
-async function openClient(ep: Endpoints, path: Path, name: string): Promise<RpcBenchClient> {
+async function openClient(ep: Endpoints, path: RttPath, name: string): Promise<RpcBenchClient> {
   const client =
     path === 'direct'
       ? await RpcBenchClient.open(ep.directUrl, { Authorization: `Bearer ${ep.token}` })
-      : await RpcBenchClient.open(ep.hubUrl);
+      : await RpcBenchClient.open(path === 'hub' ? ep.hubUrl : ep.proxyUrl);
   await client.initialize(name);
   return client;
 }
 
 async function roundTrips(ep: Endpoints): Promise<void> {
   console.log(`1. request round trip: thread/list {limit: 5}, ${RTT_ITERATIONS} sequential per path after ${RTT_WARMUP} warm-up, blocks of ${RTT_BLOCK}`);
-  const clients: Record<Path, RpcBenchClient> = { direct: await openClient(ep, 'direct', 'bench-rtt'), hub: await openClient(ep, 'hub', 'bench-rtt') };
-  const samples: Record<Path, number[]> = { direct: [], hub: [] };
-  const once = async (path: Path): Promise<number> => {
+  const paths: RttPath[] = ['direct', 'hub', 'proxy'];
+  const clients = Object.fromEntries(await Promise.all(paths.map(async (p) => [p, await openClient(ep, p, 'bench-rtt')] as const))) as Record<RttPath, RpcBenchClient>;
+  const samples: Record<RttPath, number[]> = { direct: [], hub: [], proxy: [] };
+  const once = async (path: RttPath): Promise<number> => {
     const t0 = performance.now();
     await clients[path].request('thread/list', { limit: 5 });
     return performance.now() - t0;
   };
-  for (let i = 0; i < RTT_WARMUP; i++) {
-    await once('direct');
-    await once('hub');
-  }
+  for (let i = 0; i < RTT_WARMUP; i++) for (const p of paths) await once(p);
   const deadline = performance.now() + RTT_TIME_BUDGET_MS;
   for (let block = 0; samples.hub.length < RTT_ITERATIONS && performance.now() < deadline; block++) {
-    // Alternate which path goes first so neither always runs right after the other.
-    const order: Path[] = block % 2 === 0 ? ['direct', 'hub'] : ['hub', 'direct'];
+    // Rotate which path goes first so none always runs right after another.
+    const order = paths.map((_, i) => paths[(i + block) % paths.length]!);
     for (const path of order) for (let i = 0; i < RTT_BLOCK; i++) samples[path].push(await once(path));
   }
-  await Promise.all([clients.direct.close(), clients.hub.close()]);
+  await Promise.all(paths.map((p) => clients[p].close()));
   const d = summarize(samples.direct);
   const h = summarize(samples.hub);
+  const x = summarize(samples.proxy);
   console.log(
     table(
       ['path', 'n', 'median ms', 'p99 ms', 'mean ms', 'min ms'],
       [
         ['direct (engine)', String(d.n), fmt(d.median), fmt(d.p99), fmt(d.mean), fmt(d.min)],
         ['through the hub', String(h.n), fmt(h.median), fmt(h.p99), fmt(h.mean), fmt(h.min)],
+        ['bare ws proxy', String(x.n), fmt(x.median), fmt(x.p99), fmt(x.mean), fmt(x.min)],
         ['hub / direct', '', ratio(h.median, d.median), ratio(h.p99, d.p99), ratio(h.mean, d.mean), ratio(h.min, d.min)],
+        ['bare proxy / direct', '', ratio(x.median, d.median), ratio(x.p99, d.p99), ratio(x.mean, d.mean), ratio(x.min, d.min)],
+        ['hub / bare proxy', '', ratio(h.median, x.median), ratio(h.p99, x.p99), ratio(h.mean, x.mean), ratio(h.min, x.min)],
       ],
     ),
   );
-  console.log(`hub overhead at the median: ${fmt((h.median - d.median) * 1000, 0)} µs per request`);
+  console.log(`hub overhead at the median: ${fmt((h.median - d.median) * 1000, 0)} µs per request, of which any extra hop costs ${fmt((x.median - d.median) * 1000, 0)} µs (bare proxy)`);
   console.log(targetLine(h.median / d.median <= RTT_TARGET, `round trip hub/direct ${(h.median / d.median).toFixed(2)} at the median (target ≤ ${RTT_TARGET.toFixed(2)})`));
   console.log('');
 }

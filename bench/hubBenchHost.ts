@@ -25,6 +25,8 @@ export interface HubBenchHostReady {
   readonly directUrl: string;
   readonly token: string;
   readonly hubUrl: string;
+  /** A bare forwarding WebSocket proxy to the engine in the same process as the hub: the floor any extra hop costs. */
+  readonly proxyUrl: string;
   readonly version: string;
 }
 
@@ -60,15 +62,18 @@ export async function startHubBenchHost(workdir: string, env: NodeJS.ProcessEnv)
     logger: silentLogger,
     onConnection: (ws) => void hub.attach(new WsTransport(ws), { kind: 'cli', name: 'bench' }),
   });
+  const proxy = await startBareProxy(endpoint.url, endpoint.token);
   let stopped: Promise<void> | undefined;
   return {
     directUrl: endpoint.url,
     token: endpoint.token,
     hubUrl: listener.url,
+    proxyUrl: proxy.url,
     version,
     stop: () => {
       stopped ??= (async () => {
         await listener.close();
+        await proxy.close();
         await supervisor.stop();
       })();
       return stopped;
@@ -84,7 +89,7 @@ async function childMain(): Promise<void> {
   const stop = () => void host.stop().then(() => process.exit(0));
   process.on('message', stop);
   process.on('disconnect', stop);
-  const ready: HubBenchHostReady = { directUrl: host.directUrl, token: host.token, hubUrl: host.hubUrl, version: host.version };
+  const ready: HubBenchHostReady = { directUrl: host.directUrl, token: host.token, hubUrl: host.hubUrl, proxyUrl: host.proxyUrl, version: host.version };
   send(ready);
 }
 
@@ -93,4 +98,29 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.stderr.write(`hubBenchHost: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   });
+}
+
+/**
+ * The cheapest possible extra hop: each client connection gets its own engine connection and
+ * text frames are passed through untouched (no parsing, no bookkeeping). Comparing the hub with
+ * this separates what the hub's own work costs from what any extra process hop costs.
+ */
+async function startBareProxy(engineUrl: string, token: string): Promise<{ url: string; close(): Promise<void> }> {
+  const { default: WebSocket, WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  wss.on('connection', (down) => {
+    const up = new WebSocket(engineUrl, { headers: { Authorization: `Bearer ${token}` }, perMessageDeflate: false });
+    const early: string[] = [];
+    up.on('open', () => {
+      for (const t of early.splice(0)) up.send(t);
+    });
+    down.on('message', (d) => (up.readyState === WebSocket.OPEN ? up.send(d.toString()) : early.push(d.toString())));
+    up.on('message', (d) => down.send(d.toString()));
+    down.on('close', () => up.close());
+    up.on('close', () => down.close());
+    up.on('error', () => down.terminate());
+  });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  const { port } = wss.address() as { port: number };
+  return { url: `ws://127.0.0.1:${port}`, close: () => new Promise((r) => wss.close(() => r())) };
 }
