@@ -239,8 +239,12 @@ async function memory(): Promise<void> {
     host = await registerRawHost(relay.ready.url, identity);
     let payloadsAtHost = 0;
     const hostWs = host.release();
-    hostWs.on('message', (_d: Buffer, isBinary: boolean) => {
-      if (isBinary) payloadsAtHost++;
+    hostWs.on('message', (d: Buffer, isBinary: boolean) => {
+      if (!isBinary) return;
+      payloadsAtHost++;
+      // Answer once per session (sid || one byte), as a live host's ServerHello would: the relay
+      // keeps a session's handshake deadline until payloads have gone both ways.
+      hostWs.send(Buffer.concat([d.subarray(0, 16), Buffer.of(2)]), { binary: true });
     });
     const openUpTo = async (total: number) => {
       const t0 = performance.now();

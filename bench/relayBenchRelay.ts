@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     handshakeRate: unlimited,
     maxSessionsPerHost: RELAY_BENCH_MAX_SESSIONS,
     maxConnections: RELAY_BENCH_MAX_SESSIONS + 100,
+    // Every controller of this benchmark comes from 127.0.0.1.
+    maxConnectionsPerAddress: RELAY_BENCH_MAX_SESSIONS + 100,
     // Opening 10 000 sessions takes a while; each controller sends its first payload right after
     // `ready`, but a loaded 2-core machine should not turn that into handshake timeouts.
     sessionHandshakeTimeoutMs: 60_000,

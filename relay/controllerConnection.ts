@@ -1,8 +1,14 @@
 /**
  * One `/v1/connect` connection = one controller session (remote-protocol.md §3). Binary frames
  * are forwarded to the host untouched; text frames are not part of the protocol (close 4400).
- * A controller that sends no payload within `sessionHandshakeTimeoutMs` is closed with 4408,
- * so sockets that never start the end-to-end handshake cannot hold a host's session slots.
+ *
+ * Bounds that protect the host's one shared connection from a controller (docs/relay.md):
+ * - the session handshake deadline holds until payloads have gone both ways (else 4408), so a
+ *   socket whose host never answers cannot hold a session slot;
+ * - at most `maxBytesBeforeHostReply` go to the host before it answers on this session (else
+ *   1008), so a controller that needs no handshake cannot fill the host's queue;
+ * - when the host's queue is full, this socket is not read until it drains (backpressure), and
+ *   a stall longer than `idleTimeoutMs` closes this controller with 1008, never the host.
  */
 import type { WebSocket } from 'ws';
 import { CLOSE } from './closeCodes.js';
@@ -18,11 +24,16 @@ import { shortId } from './shortId.js';
 const MAX_EARLY_FRAMES = 8;
 
 export class ControllerConnection extends RelayPeer implements ControllerEndpoint {
-  protected readonly kind = 'controller';
   #session: SessionHandle | undefined;
   /** Frames received while the session is opening; undefined once open. */
   #early: Buffer[] | undefined = [];
   #tag = '-';
+  /** Payload bytes sent to the host before the host answered on this session. */
+  #unansweredBytes = 0;
+  #controllerSent = false;
+  #hostAnswered = false;
+  /** Reading is paused until the host's queue drains. */
+  #waitingForHost = false;
 
   constructor(ws: WebSocket, ctx: PeerContext) {
     super(ws, ctx);
@@ -61,19 +72,28 @@ export class ControllerConnection extends RelayPeer implements ControllerEndpoin
     this.ws.send(readyMessage(session.sid));
     const early = this.#early ?? [];
     this.#early = undefined;
-    for (const frame of early) session.toHost(frame);
-    this.ws.resume();
+    for (const frame of early) this.#forward(session, frame);
+    if (!this.#waitingForHost && !this.isClosing) this.ws.resume();
   }
 
   override onDeadline(): void {
-    this.ctx.logger.info('session handshake timed out', { sid: this.#tag });
+    this.ctx.logger.info('session handshake timed out', { sid: this.#tag, controllerSent: this.#controllerSent, hostAnswered: this.#hostAnswered });
     this.closeWith(CLOSE.TIMEOUT, 'handshake timeout');
+  }
+
+  override onStalled(): void {
+    this.ctx.logger.info('controller closed: host is not keeping up', { sid: this.#tag });
+    this.closeWith(CLOSE.POLICY, 'host is not keeping up');
   }
 
   // ControllerEndpoint: the router writes through these.
 
   data(payload: Uint8Array): void {
-    this.sendBounded(payload, true);
+    if (!this.#hostAnswered) {
+      this.#hostAnswered = true;
+      if (this.#controllerSent) this.deadlineAt = Infinity;
+    }
+    this.#sendBounded(payload);
   }
 
   close(code: number, reason: string): void {
@@ -87,14 +107,65 @@ export class ControllerConnection extends RelayPeer implements ControllerEndpoin
       this.closeWith(CLOSE.BAD_REQUEST, 'text frames are not part of the protocol');
       return;
     }
-    this.deadlineAt = Infinity;
+    if (!this.#controllerSent) {
+      this.#controllerSent = true;
+      if (this.#hostAnswered) this.deadlineAt = Infinity;
+    }
+    if (!this.#hostAnswered) {
+      // Counted on arrival, so early frames held while the session opens are bounded too.
+      this.#unansweredBytes += data.length;
+      if (this.#unansweredBytes > this.ctx.limits.maxBytesBeforeHostReply) {
+        this.ctx.logger.info('controller closed: too much data before the host answered', { sid: this.#tag });
+        this.closeWith(CLOSE.POLICY, 'too much data before the host answered');
+        return;
+      }
+    }
     if (this.#session) {
-      this.#session.toHost(data);
+      this.#forward(this.#session, data);
     } else if (this.#early && this.#early.length < MAX_EARLY_FRAMES) {
       this.#early.push(data);
     } else {
       this.closeWith(CLOSE.BAD_REQUEST, 'too many frames before ready');
     }
+  }
+
+  /** Forwards one payload to the host; when the host is full, stops reading until it drains. */
+  #forward(session: SessionHandle, payload: Buffer): void {
+    if (!session.toHost(payload)) this.#waitForHost(session);
+  }
+
+  #waitForHost(session: SessionHandle): void {
+    if (this.#waitingForHost) return;
+    this.#waitingForHost = true;
+    this.ctx.counters.hostBackpressurePauses += 1;
+    this.stalledSince = this.ctx.clock.now();
+    this.ws.pause();
+    session.onHostWritable(this.#hostWritable);
+  }
+
+  readonly #hostWritable = (): void => {
+    if (!this.#waitingForHost) return;
+    this.#waitingForHost = false;
+    this.stalledSince = Infinity;
+    if (this.isClosing) return;
+    // Its pongs were not read while paused: count the resume as life.
+    this.lastSeenAt = this.ctx.clock.now();
+    this.ws.resume();
+  };
+
+  /**
+   * Queues `payload` unless the socket is closing. A controller whose queue already exceeds
+   * `maxBufferedBytes` is a slow consumer and is closed with 1008 (never buffer without bound).
+   */
+  #sendBounded(payload: Uint8Array): void {
+    if (this.isClosing || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
+      this.ctx.counters.slowConsumers += 1;
+      this.ctx.logger.warn('slow consumer closed', { kind: 'controller', buffered: this.ws.bufferedAmount });
+      this.closeWith(CLOSE.POLICY, 'slow consumer');
+      return;
+    }
+    this.ws.send(payload, { binary: true });
   }
 
   protected override beforeClose(): void {

@@ -2,6 +2,10 @@
  * One `/v1/host` connection (remote-protocol.md §3): challenge → signed `register` →
  * `registered`, then the host's multiplexed sessions. Binary frames are `sid(16) || payload`;
  * the payload is forwarded untouched and never parsed. Text frames are control messages.
+ *
+ * Everything written to a host is caused by its controllers, so a host is never closed for a
+ * full send queue (one controller could otherwise disconnect it and all its sessions). Above
+ * `maxBufferedBytes`, `data` returns false and controllers stop being read until it drains.
  */
 import type { WebSocket } from 'ws';
 import { verifyRegister, idFromPublicKey } from '../shared/crypto/identity.js';
@@ -26,12 +30,15 @@ const NONCE_BYTES = 32;
 type HostState = 'challenged' | 'registering' | 'registered';
 
 export class HostConnection extends RelayPeer implements HostEndpoint {
-  protected readonly kind = 'host';
   #state: HostState = 'challenged';
   #nonce: Uint8Array | undefined;
   #registration: HostRegistration | undefined;
   /** Short hash of the hostId for logs, once known. */
   #tag = '-';
+  /** The send queue passed `maxBufferedBytes`; cleared by `#flushed` once it is back under. */
+  #full = false;
+  /** Callbacks of controllers waiting for `#full` to clear. */
+  readonly #writableWaiters = new Set<() => void>();
 
   constructor(
     ws: WebSocket,
@@ -53,19 +60,50 @@ export class HostConnection extends RelayPeer implements HostEndpoint {
   // HostEndpoint: the router writes through these.
 
   open(sid: string, deviceId: string): void {
-    this.sendBounded(openMessage(sid, deviceId), false);
+    this.#send(openMessage(sid, deviceId), false);
   }
 
-  data(sid: Uint8Array, payload: Uint8Array): void {
+  data(sid: Uint8Array, payload: Uint8Array): boolean {
     const frame = Buffer.allocUnsafe(SID_BYTES + payload.length);
     frame.set(sid, 0);
     frame.set(payload, SID_BYTES);
-    this.sendBounded(frame, true);
+    return this.#send(frame, true);
   }
 
   closed(sid: string): void {
-    this.sendBounded(closedMessage(sid), false);
+    this.#send(closedMessage(sid), false);
   }
+
+  onWritable(callback: () => void): void {
+    if (this.#full && !this.isClosing) this.#writableWaiters.add(callback);
+    else queueMicrotask(callback);
+  }
+
+  /**
+   * Queues `data` (unless closing) and returns false while the queue is above
+   * `maxBufferedBytes`. Every send that ends above the bound carries the `#flushed` callback,
+   * so the last of them, once written out, finds the queue under the bound again.
+   */
+  #send(data: Buffer | string, binary: boolean): boolean {
+    if (this.isClosing || this.ws.readyState !== this.ws.OPEN) return true;
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (this.ws.bufferedAmount + size > this.ctx.limits.maxBufferedBytes) {
+      if (!this.#full) this.ctx.logger.debug('host send queue full', { host: this.#tag, buffered: this.ws.bufferedAmount });
+      this.#full = true;
+      this.ws.send(data, { binary }, this.#flushed);
+    } else {
+      this.ws.send(data, { binary });
+    }
+    return !this.#full;
+  }
+
+  readonly #flushed = (): void => {
+    if (!this.#full || this.ws.bufferedAmount > this.ctx.limits.maxBufferedBytes) return;
+    this.#full = false;
+    const waiters = [...this.#writableWaiters];
+    this.#writableWaiters.clear();
+    for (const resume of waiters) resume();
+  };
 
   close(code: number, reason: string): void {
     this.ctx.logger.info('host connection closed by relay', { host: this.#tag, code });
@@ -176,6 +214,8 @@ export class HostConnection extends RelayPeer implements HostEndpoint {
   }
 
   protected override beforeClose(): void {
+    // Waiting controllers are closed by `unregister` (4404); nothing to resume.
+    this.#writableWaiters.clear();
     this.#registration?.unregister(CLOSE.OFFLINE, 'host disconnected');
   }
 

@@ -33,14 +33,25 @@ export const RELAY_LIMITS = {
   idleTimeoutMs: 45_000,
   /** Period of the one shared timer that checks deadlines, idleness and pings. */
   sweepIntervalMs: 1_000,
-  /** A destination socket with more than this queued is a slow consumer: closed with 1008. */
+  /**
+   * Send-queue bound. A controller with more than this queued is a slow consumer: closed with
+   * 1008. A host above it is never closed: its controllers stop being read until it drains.
+   */
   maxBufferedBytes: 8 * 1024 * 1024,
+  /** Bytes a session may forward to the host before the host sends anything on it. Beyond: close 1008. */
+  maxBytesBeforeHostReply: 2 * 1024 * 1024,
   /** Largest text (JSON control) frame accepted from a host. Else close 4400 (4401 before registration). */
   maxControlMessageBytes: 1024,
   /** WebSocket upgrades per client address (any endpoint). Beyond: close 4429. */
   connectionRate: { burst: 60, perSecond: 10 } satisfies RateLimit,
   /** Registrations (signature checks) and session opens per client address. Beyond: close 4429. */
   handshakeRate: { burst: 30, perSecond: 5 } satisfies RateLimit,
+  /**
+   * WebSocket connections open at once from one client address, so one address cannot fill
+   * `maxConnections`. Twice `maxSessionsPerHost`: one address can still hold a host and a full
+   * set of its sessions (e.g. everything on loopback). Beyond: close 4429.
+   */
+  maxConnectionsPerAddress: 128,
   /** Client addresses whose buckets are remembered; the oldest is forgotten first. */
   maxTrackedAddresses: 50_000,
   /** How long a close handshake may take before the socket is destroyed. */
@@ -69,9 +80,11 @@ export interface RelayOptions {
   idleTimeoutMs?: number;
   sweepIntervalMs?: number;
   maxBufferedBytes?: number;
+  maxBytesBeforeHostReply?: number;
   maxControlMessageBytes?: number;
   connectionRate?: RateLimit;
   handshakeRate?: RateLimit;
+  maxConnectionsPerAddress?: number;
   maxTrackedAddresses?: number;
   closeHandshakeTimeoutMs?: number;
   httpHeadersTimeoutMs?: number;
@@ -87,8 +100,16 @@ export interface RelayOptions {
    */
   router?: SessionRouter;
   /**
-   * The client address rate limits are keyed on. Default: the TCP peer address. Behind a
-   * reverse proxy, return the address the proxy vouches for.
+   * Take the client address from the last `X-Forwarded-For` entry (the address the reverse
+   * proxy saw), falling back to the TCP peer address when the header is missing or not an IP.
+   * Only enable this behind a proxy that sets or overwrites that header: otherwise any client
+   * can pick the address its limits are counted against. Default false. Exclusive with
+   * `clientAddress`.
+   */
+  trustProxy?: boolean;
+  /**
+   * The client address rate limits and the per-address connection cap are keyed on. Default:
+   * the TCP peer address (see `trustProxy`).
    */
   clientAddress?: (req: IncomingMessage) => string;
   /**
@@ -113,9 +134,11 @@ const limitsSchema = z.strictObject({
   idleTimeoutMs: positiveInt,
   sweepIntervalMs: positiveInt,
   maxBufferedBytes: positiveInt,
+  maxBytesBeforeHostReply: positiveInt,
   maxControlMessageBytes: z.number().int().min(256).max(65536),
   connectionRate: rateSchema,
   handshakeRate: rateSchema,
+  maxConnectionsPerAddress: positiveInt,
   maxTrackedAddresses: positiveInt,
   closeHandshakeTimeoutMs: positiveInt,
   httpHeadersTimeoutMs: positiveInt,
@@ -141,14 +164,22 @@ export function resolveRelayLimits(options: RelayOptions): ResolvedRelayLimits {
     idleTimeoutMs: options.idleTimeoutMs ?? RELAY_LIMITS.idleTimeoutMs,
     sweepIntervalMs: options.sweepIntervalMs ?? RELAY_LIMITS.sweepIntervalMs,
     maxBufferedBytes: options.maxBufferedBytes ?? RELAY_LIMITS.maxBufferedBytes,
+    maxBytesBeforeHostReply: options.maxBytesBeforeHostReply ?? RELAY_LIMITS.maxBytesBeforeHostReply,
     maxControlMessageBytes: options.maxControlMessageBytes ?? RELAY_LIMITS.maxControlMessageBytes,
     connectionRate: options.connectionRate ?? RELAY_LIMITS.connectionRate,
     handshakeRate: options.handshakeRate ?? RELAY_LIMITS.handshakeRate,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? RELAY_LIMITS.maxConnectionsPerAddress,
     maxTrackedAddresses: options.maxTrackedAddresses ?? RELAY_LIMITS.maxTrackedAddresses,
     closeHandshakeTimeoutMs: options.closeHandshakeTimeoutMs ?? RELAY_LIMITS.closeHandshakeTimeoutMs,
     httpHeadersTimeoutMs: options.httpHeadersTimeoutMs ?? RELAY_LIMITS.httpHeadersTimeoutMs,
   };
   const limits = parseUnknown(limitsSchema, merged, 'startRelay: options');
+  if (options.trustProxy !== undefined && typeof options.trustProxy !== 'boolean') {
+    throw new Error('startRelay: options: trustProxy must be a boolean');
+  }
+  if (options.trustProxy && options.clientAddress) {
+    throw new Error('startRelay: options: trustProxy and clientAddress are exclusive');
+  }
   if (limits.idleTimeoutMs <= limits.pingIntervalMs) {
     throw new Error('startRelay: options: idleTimeoutMs must be greater than pingIntervalMs');
   }

@@ -1,7 +1,8 @@
 /**
  * One interval for all peers (no per-connection timers, so idle sessions cost only memory):
- * each tick fires passed deadlines, drops peers silent for `idleTimeoutMs`, and pings peers
- * silent for `pingIntervalMs`. Timing is therefore exact to within one `sweepIntervalMs`.
+ * each tick fires passed deadlines, ends stalls that lasted `idleTimeoutMs`, drops peers silent
+ * for `idleTimeoutMs`, and pings peers silent for `pingIntervalMs`. Timing is therefore exact
+ * to within one `sweepIntervalMs`.
  */
 import type { Clock } from './limits.js';
 import type { RelayPeer } from './relayPeer.js';
@@ -42,6 +43,9 @@ export class PeerSweeper {
       if (p.isClosing) continue;
       if (now >= p.deadlineAt) {
         p.onDeadline();
+      } else if (p.stalledSince !== Infinity) {
+        // Not being read, so its pongs are not seen either: judge the stall, not the silence.
+        if (now - p.stalledSince >= this.#o.idleTimeoutMs) p.onStalled();
       } else if (now - p.lastSeenAt >= this.#o.idleTimeoutMs) {
         p.drop();
       } else if (now - p.lastSeenAt >= this.#o.pingIntervalMs && now - p.lastPingAt >= this.#o.pingIntervalMs) {

@@ -139,6 +139,8 @@ describe('liveness', () => {
     const active = await openTestSession(r.url, h);
     active.controller.ws.send(Buffer.from([1]));
     await h.peer.nextBinary();
+    h.peer.ws.send(Buffer.concat([Buffer.from(active.sid, 'hex'), Buffer.from([2])]));
+    await active.controller.nextBinary();
     expect(await quiet.controller.waitClosed()).toEqual({ code: 4408, reason: 'handshake timeout' });
     expect(await h.peer.nextJson()).toEqual({ t: 'closed', sid: quiet.sid });
     await sleep(300);

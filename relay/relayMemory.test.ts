@@ -8,7 +8,13 @@ const RELAY_MODULE = fileURLToPath(new URL('./relayServer.ts', import.meta.url))
 const CHILD = `
 const { startRelay } = await import(${JSON.stringify(RELAY_MODULE)});
 const unlimited = { burst: 1e6, perSecond: 1e6 };
-const relay = await startRelay({ handshakeRate: unlimited, connectionRate: unlimited, maxSessionsPerHost: 10000 });
+const relay = await startRelay({
+  handshakeRate: unlimited,
+  connectionRate: unlimited,
+  maxSessionsPerHost: 10000,
+  maxConnectionsPerAddress: 100000,
+  sessionHandshakeTimeoutMs: 600000,
+});
 process.on('message', () => {
   globalThis.gc(); globalThis.gc();
   process.send({ heapUsed: process.memoryUsage().heapUsed, stats: relay.stats() });
@@ -39,9 +45,11 @@ describe('relay memory', () => {
     const before = (await next()) as { heapUsed: number };
     const n = 500;
     for (let i = 0; i < n; i++) sessions.push(await openTestSession(url, host));
-    // Every controller has sent a payload, so the sessions are past their handshake deadline state.
+    // Payloads go both ways on every session, so the sessions are past their handshake deadline.
     for (const s of sessions) s.controller.ws.send(Buffer.from([1]));
     for (let i = 0; i < sessions.length; i++) await host.peer.nextBinary();
+    for (const s of sessions) host.peer.ws.send(Buffer.concat([Buffer.from(s.sid, 'hex'), Buffer.from([2])]));
+    for (const s of sessions) await s.controller.nextBinary();
     proc.send('measure');
     const after = (await next()) as { heapUsed: number; stats: { sessions: number } };
     expect(after.stats.sessions).toBe(n + 20);

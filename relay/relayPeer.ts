@@ -1,11 +1,10 @@
 /**
  * What the host and controller connections share: liveness bookkeeping for the shared sweep
- * (peerSweeper.ts), one deadline slot, send-side backpressure, and closing exactly once.
+ * (peerSweeper.ts), one deadline slot, a stall slot, and closing exactly once.
  * Per-connection state is a handful of numbers so an idle session stays small (no timers).
  */
 import type { WebSocket } from 'ws';
 import type { Logger } from '../shared/util/logger.js';
-import { CLOSE } from './closeCodes.js';
 import type { Clock, ResolvedRelayLimits } from './limits.js';
 
 /** Counters the relay reports in `stats()`. */
@@ -14,8 +13,10 @@ export interface RelayCounters {
   unknownSidFrames: number;
   /** Connections closed with 4429 for a rate limit. */
   rateLimited: number;
-  /** Destinations closed because their send queue passed `maxBufferedBytes`. */
+  /** Controllers closed because their send queue passed `maxBufferedBytes`. */
   slowConsumers: number;
+  /** Times a controller stopped being read because its host's send queue was full. */
+  hostBackpressurePauses: number;
 }
 
 /** Collaborators every peer gets from the relay. */
@@ -34,6 +35,12 @@ export abstract class RelayPeer {
   lastPingAt: number;
   /** When `onDeadline` fires (registration or session handshake); Infinity when none. */
   deadlineAt: number;
+  /**
+   * Since when this peer is not being read because of backpressure; Infinity when it is.
+   * A stalled peer cannot be seen answering pings, so the sweep checks this instead of
+   * idleness and calls `onStalled` once it has lasted `idleTimeoutMs`.
+   */
+  stalledSince = Infinity;
   #closing = false;
 
   constructor(
@@ -63,6 +70,8 @@ export abstract class RelayPeer {
 
   /** The shared sweep calls this once `deadlineAt` has passed. */
   abstract onDeadline(): void;
+  /** The shared sweep calls this once the peer has been stalled for `idleTimeoutMs`. */
+  onStalled(): void {}
   protected abstract onMessage(data: Buffer, isBinary: boolean): void;
   /** The socket is closed (for whatever reason); release routing state. Called once. */
   protected abstract onClosed(code: number): void;
@@ -81,7 +90,7 @@ export abstract class RelayPeer {
     this.deadlineAt = Infinity;
     this.beforeClose(code);
     this.ws.close(code, reason);
-    // A socket paused while the router worked must read the peer's close frame.
+    // A socket paused (while the router worked, or for backpressure) must read the peer's close frame.
     if (this.ws.isPaused) this.ws.resume();
   }
 
@@ -94,22 +103,6 @@ export abstract class RelayPeer {
     this.ws.terminate();
   }
 
-  /**
-   * Queues `data` unless the socket is closing. A destination whose queue already exceeds
-   * `maxBufferedBytes` is a slow consumer and is closed with 1008 (never buffer without bound).
-   */
-  protected sendBounded(data: Uint8Array | string, binary: boolean): void {
-    if (this.#closing || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
-      this.ctx.counters.slowConsumers += 1;
-      this.ctx.logger.warn('slow consumer closed', { kind: this.kind, buffered: this.ws.bufferedAmount });
-      this.closeWith(CLOSE.POLICY, 'slow consumer');
-      return;
-    }
-    this.ws.send(data, { binary });
-  }
-
-  protected abstract readonly kind: 'host' | 'controller';
   /** Release routing state before the socket finishes closing. Called at most once. */
   protected abstract beforeClose(code: number): void;
 }

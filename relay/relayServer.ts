@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { silentLogger } from '../shared/util/logger.js';
+import { forwardedClientAddress, socketClientAddress } from './clientAddress.js';
 import { CLOSE } from './closeCodes.js';
 import { ControllerConnection } from './controllerConnection.js';
 import { HostConnection } from './hostConnection.js';
@@ -31,7 +32,10 @@ export interface RelayStats {
   readonly connections: number;
   readonly unknownSidFrames: number;
   readonly rateLimited: number;
+  /** Controllers closed because they did not read what their host sent. */
   readonly slowConsumers: number;
+  /** Times a controller stopped being read because its host's send queue was full. */
+  readonly hostBackpressurePauses: number;
 }
 
 /** A running relay. */
@@ -58,8 +62,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const randomBytes = options.randomBytes ?? ((n: number) => new Uint8Array(nodeRandomBytes(n)));
   const router = options.router ?? createInMemorySessionRouter({ maxSessionsPerHost: limits.maxSessionsPerHost, randomBytes });
   const ownsRouter = options.router === undefined;
-  const clientAddress = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
-  const counters: RelayCounters = { unknownSidFrames: 0, rateLimited: 0, slowConsumers: 0 };
+  const clientAddress = options.clientAddress ?? (options.trustProxy ? forwardedClientAddress : socketClientAddress);
+  const counters: RelayCounters = { unknownSidFrames: 0, rateLimited: 0, slowConsumers: 0, hostBackpressurePauses: 0 };
+  /** Admitted WebSockets per client address (entries removed at zero). */
+  const openPerAddress = new Map<string, number>();
 
   const connectionLimiter = new RateLimiter(limits.connectionRate, limits.maxTrackedAddresses, clock);
   const handshakeLimiter = new RateLimiter(limits.handshakeRate, limits.maxTrackedAddresses, clock);
@@ -137,6 +143,22 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
         ws.close(CLOSE.RATE_LIMITED, 'rate limited');
         return;
       }
+      // One address must not fill the global cap. 4429 after the upgrade (not HTTP 503) so a
+      // browser client can see the reason.
+      const open = openPerAddress.get(address) ?? 0;
+      if (open >= limits.maxConnectionsPerAddress) {
+        counters.rateLimited += 1;
+        logger.info('too many connections from one address', { client: shortId(address), open });
+        ws.on('error', () => {});
+        ws.close(CLOSE.RATE_LIMITED, 'too many connections from this address');
+        return;
+      }
+      openPerAddress.set(address, open + 1);
+      ws.on('close', () => {
+        const n = (openPerAddress.get(address) ?? 1) - 1;
+        if (n > 0) openPerAddress.set(address, n);
+        else openPerAddress.delete(address);
+      });
       const ctx: PeerContext = {
         limits,
         clock,

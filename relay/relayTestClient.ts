@@ -38,9 +38,12 @@ export class TestPeer {
     );
   }
 
-  /** Opens `url`; resolves once the WebSocket is open (frames are queued from the start). */
-  static async connect(url: string): Promise<TestPeer> {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+  /**
+   * Opens `url` (with extra request `headers`, e.g. `X-Forwarded-For`); resolves once the
+   * WebSocket is open (frames are queued from the start).
+   */
+  static async connect(url: string, headers: Record<string, string> = {}): Promise<TestPeer> {
+    const ws = new WebSocket(url, { perMessageDeflate: false, headers });
     const peer = new TestPeer(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

@@ -7,7 +7,8 @@ function recorder() {
   const log: string[] = [];
   const host = (name: string): HostEndpoint => ({
     open: (sid, device) => log.push(`${name} open ${sid} ${device}`),
-    data: (sid, payload) => log.push(`${name} data ${toHex(sid)} ${toHex(payload)}`),
+    data: (sid, payload) => log.push(`${name} data ${toHex(sid)} ${toHex(payload)}`) > 0,
+    onWritable: (callback) => queueMicrotask(callback),
     closed: (sid) => log.push(`${name} closed ${sid}`),
     close: (code, reason) => log.push(`${name} close ${code} ${reason}`),
   });
@@ -82,6 +83,31 @@ describe('in-memory session router', () => {
       'H1 close 4409 replaced by a newer registration',
       `H2 open ${SID2} d2`,
     ]);
+  });
+
+  it('passes the host`s backpressure to the controller side and wakes it when the host drains', async () => {
+    const r = recorder();
+    let full = true;
+    const waiters: Array<() => void> = [];
+    const host: HostEndpoint = { ...r.host('H'), data: () => !full, onWritable: (cb) => waiters.push(cb) };
+    const router = createInMemorySessionRouter({ maxSessionsPerHost: 4, randomBytes: counterRandom() });
+    await router.registerHost('h1', host);
+    const opened = await router.openSession('h1', 'd1', r.controller('C'));
+    if (!opened.ok) throw new Error('not opened');
+    expect(opened.session.toHost(Uint8Array.of(1))).toBe(false);
+    let woken = 0;
+    opened.session.onHostWritable(() => woken++);
+    full = false;
+    for (const w of waiters) w();
+    expect(woken).toBe(1);
+    expect(opened.session.toHost(Uint8Array.of(2))).toBe(true);
+    // An ended session never blocks its controller.
+    full = true;
+    opened.session.end();
+    expect(opened.session.toHost(Uint8Array.of(3))).toBe(true);
+    opened.session.onHostWritable(() => woken++);
+    await Promise.resolve();
+    expect(woken).toBe(2);
   });
 
   it('retries a sid that collides with an open session of the same host', async () => {

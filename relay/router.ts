@@ -15,8 +15,14 @@ import { CLOSE } from './closeCodes.js';
 export interface HostEndpoint {
   /** Announce a new session (`{"t":"open"}`). */
   open(sid: string, deviceId: string): void;
-  /** Forward a controller payload as `sid || payload`. */
-  data(sid: Uint8Array, payload: Uint8Array): void;
+  /**
+   * Forward a controller payload as `sid || payload`. The payload is always queued; false means
+   * the host's send queue is above its bound, and the sender should stop reading until
+   * `onWritable` calls back (backpressure instead of closing the host).
+   */
+  data(sid: Uint8Array, payload: Uint8Array): boolean;
+  /** Calls `callback` once the host's send queue is back under its bound (never synchronously). */
+  onWritable(callback: () => void): void;
   /** The controller of `sid` went away (`{"t":"closed"}`). */
   closed(sid: string): void;
   /** Close the host connection (e.g. 4409 when a newer registration replaces it). */
@@ -43,8 +49,13 @@ export interface HostRegistration {
 /** One open session, as seen by its controller's socket. */
 export interface SessionHandle {
   readonly sid: string;
-  /** Controller → host payload (no-op once ended). */
-  toHost(payload: Uint8Array): void;
+  /**
+   * Controller → host payload (no-op once ended). False when the host is not keeping up: the
+   * caller should stop reading its controller until `onHostWritable` calls back.
+   */
+  toHost(payload: Uint8Array): boolean;
+  /** Calls `callback` once the host can take more (never synchronously). */
+  onHostWritable(callback: () => void): void;
   /** The controller went away: the host is told `closed`. Idempotent; no-op if the host closed it. */
   end(): void;
 }
@@ -181,8 +192,13 @@ class SessionEntry implements SessionHandle {
     readonly controller: ControllerEndpoint,
   ) {}
 
-  toHost(payload: Uint8Array): void {
-    if (!this.ended) this.host.endpoint.data(this.sidBytes, payload);
+  toHost(payload: Uint8Array): boolean {
+    return this.ended || this.host.endpoint.data(this.sidBytes, payload);
+  }
+
+  onHostWritable(callback: () => void): void {
+    if (this.ended) queueMicrotask(callback);
+    else this.host.endpoint.onWritable(callback);
   }
 
   end(): void {

@@ -12,7 +12,7 @@ import { HOST_VERSION } from '../version.js';
 import { CliError } from './cliError.js';
 import { serveCommand } from './serveCommand.js';
 import { statusCommand } from './statusCommand.js';
-import { relayCommand } from './relayCommand.js';
+import { relayCommand, type RelayFlags } from './relayCommand.js';
 import { pairCommand } from './pairCommand.js';
 import { devicesListCommand, devicesRenameCommand, devicesRevokeCommand } from './devicesCommand.js';
 
@@ -75,8 +75,13 @@ export function buildProgram(): Command {
     .description('run a standalone relay server')
     .option('--listen <url>', 'ws://IP:PORT to listen on', 'ws://127.0.0.1:8787')
     .option('--max-sessions-per-host <n>', 'open sessions per host', positiveInt)
+    .option('--max-connections-per-address <n>', 'WebSocket connections open at once from one client address', positiveInt)
+    .option(
+      '--trust-proxy',
+      'take client addresses from the last X-Forwarded-For entry; only behind a TLS reverse proxy that sets that header',
+    )
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
-    .action(async (opts) => relayCommand(opts, out));
+    .action(async (opts: RelayFlags) => relayCommand(opts, out));
 
   program
     .command('pair')
