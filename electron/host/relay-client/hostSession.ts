@@ -6,15 +6,12 @@
  * failure caused by received bytes ends only this session (4400, or 4403 after `denied`); nothing
  * a controller sends can throw out of this class.
  */
-import type { AeadFactory } from '../../../shared/crypto/aead.js';
+import type { HostRelayClientOptions } from './hostRelayClient.js';
 import type { DeviceKind } from '../../../shared/crypto/handshakeRecords.js';
-import { type HostDescription, HostHandshake } from '../../../shared/crypto/hostHandshake.js';
-import type { Signer } from '../../../shared/crypto/identity.js';
+import { HostHandshake } from '../../../shared/crypto/hostHandshake.js';
 import { CLOSE_FORBIDDEN, ProtocolError } from '../../../shared/crypto/protocolError.js';
 import { RecordTransport } from '../../../shared/remote/recordTransport.js';
-import type { CloseInfo, Transport } from '../../../shared/rpc/transport.js';
-import type { Logger } from '../../../shared/util/logger.js';
-import type { SessionAdmission } from '../remote/sessionAdmission.js';
+import type { CloseInfo } from '../../../shared/rpc/transport.js';
 
 /** Who a welcomed session belongs to, as handed to `attach`. */
 export interface SessionIdentity {
@@ -29,18 +26,13 @@ export interface SessionIdentity {
 export const CLOSE_HANDSHAKE_TIMEOUT = 4408;
 const CLOSE_INTERNAL = 1011;
 
-export interface HostSessionOptions {
+/** What a session shares with its client: the host key, AEAD, admission policy, hub attach, logger. */
+export interface HostSessionOptions extends Pick<HostRelayClientOptions, 'host' | 'aead' | 'admission' | 'hostDescription' | 'attach' | 'logger'> {
   readonly sid: Uint8Array;
   readonly sidHex: string;
   /** The device the relay announced in `open`. */
   readonly deviceId: string;
-  readonly host: Signer;
-  readonly aead: AeadFactory;
-  readonly admission: SessionAdmission;
-  readonly hostDescription: () => HostDescription;
-  readonly attach: (transport: Transport, identity: SessionIdentity) => unknown;
   readonly handshakeTimeoutMs: number;
-  readonly logger: Logger;
   /** Sends `sid || payload` on the relay connection. */
   readonly writeFrame: (payload: Uint8Array) => void;
   /** Sends the relay `close` for this session (code mapped to 4000-4999 by the caller's encoder). */
