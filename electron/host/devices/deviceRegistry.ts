@@ -109,6 +109,16 @@ export class DeviceRegistry {
     });
   }
 
+  /**
+   * Removes one entry by its entry id (undoing a pairing whose session ended before its welcome
+   * was sent). Revoked tombstones and other entries are untouched.
+   */
+  async removeEntry(entryId: string): Promise<void> {
+    await this.#mutate(() => {
+      this.#devices = this.#devices.filter((x) => x.entryId !== entryId);
+    });
+  }
+
   async touch(deviceId: string): Promise<void> {
     await this.#mutate(() => {
       const now = this.#now().toISOString();

@@ -146,14 +146,22 @@ export class HostSession {
     }
     const { device } = auth;
     const verdict = await this.#o.admission.admit(device);
-    if (this.#phase !== 'auth') return; // timed out or the controller left meanwhile
+    if (this.#phase !== 'auth') {
+      // Timed out or the controller left meanwhile: a pairing that was never welcomed must not
+      // burn the code or leave a trusted entry behind.
+      if (verdict.ok) await this.#rollback(verdict);
+      return;
+    }
     if (!verdict.ok) {
       this.#o.logger.info('session denied', { ...this.#tag, mode: device.mode, reason: verdict.reason });
       await this.#deny(verdict.reason);
       return;
     }
     const { record, channel } = await this.#handshake.welcome(this.#o.hostDescription(), verdict.name);
-    if (this.#phase !== 'auth') return;
+    if (this.#phase !== 'auth') {
+      await this.#rollback(verdict);
+      return;
+    }
     this.#o.writeFrame(record);
     clearTimeout(this.#deadline);
     const transport = new RecordTransport({
@@ -171,6 +179,14 @@ export class HostSession {
     } catch (err) {
       this.#o.logger.error('attaching a relay session failed', { ...this.#tag, error: err instanceof Error ? err.message : String(err) });
       transport.close(CLOSE_INTERNAL, 'host error');
+    }
+  }
+
+  async #rollback(verdict: { rollback?: () => Promise<void> }): Promise<void> {
+    try {
+      await verdict.rollback?.();
+    } catch (err) {
+      this.#o.logger.error('undoing an unfinished pairing failed', { ...this.#tag, error: err instanceof Error ? err.message : String(err) });
     }
   }
 

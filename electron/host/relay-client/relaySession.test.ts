@@ -56,6 +56,8 @@ interface Harness {
   attached: { transport: Transport; identity: SessionIdentity }[];
   /** While set, `admit` never answers (to exercise the controller's deadline). */
   hangAdmission: boolean;
+  /** Extra delay before `admit` runs (a slow disk), in ms. */
+  admissionDelayMs: number;
   states: HostRelayState[];
 }
 
@@ -74,12 +76,17 @@ async function startHarness(options: Partial<HostRelayClientOptions> = {}): Prom
     devices,
     attached: [],
     hangAdmission: false,
+    admissionDelayMs: 0,
     states: [],
     client: undefined as unknown as HostRelayClient,
   };
   const admission: SessionAdmission = {
     lookupPairingSecret: (pairId) => real.lookupPairingSecret(pairId),
-    admit: (device) => (h.hangAdmission ? new Promise(() => {}) : real.admit(device)),
+    admit: async (device) => {
+      if (h.hangAdmission) return new Promise(() => {});
+      if (h.admissionDelayMs) await new Promise((r) => setTimeout(r, h.admissionDelayMs));
+      return real.admit(device);
+    },
   };
   h.client = new HostRelayClient({
     relayUrl: relay.url,
@@ -274,6 +281,20 @@ describe('relay session (host relay client + controller library)', () => {
     h.hangAdmission = true;
     const err = await rejection(pair(h.pairing.start().link, controllerDeps(), { handshakeTimeoutMs: 300 }));
     expect(err.kind).toBe('timeout');
+  });
+
+  it('does not burn a pairing code when the session ends before its welcome', async () => {
+    const h = await startHarness({ handshakeTimeoutMs: 300 });
+    h.admissionDelayMs = 600;
+    const code = h.pairing.start();
+    const err = await rejection(pair(code.link, controllerDeps(), { handshakeTimeoutMs: 2000 }));
+    expect(err.closeCode).toBe(4408);
+    await new Promise((r) => setTimeout(r, 800)); // the late admission finishes and is rolled back
+    expect(h.devices.list()).toEqual([]);
+    h.admissionDelayMs = 0;
+    const { session } = await pair(code.link, controllerDeps());
+    track(session);
+    expect(await session.rpc.request('echo', 'same code works')).toBe('same code works');
   });
 
   it('survives hostile session data: a malformed ClientHello ends only that session (4400)', async () => {

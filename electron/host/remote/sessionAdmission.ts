@@ -11,7 +11,17 @@ import { toDisplayName } from '../../../shared/crypto/displayName.js';
 import type { DeviceRegistry } from '../devices/deviceRegistry.js';
 import type { PairingManager } from '../pairing/pairingManager.js';
 
-export type AdmissionResult = { readonly ok: true; readonly name: string } | { readonly ok: false; readonly reason: DeniedReason };
+export type AdmissionResult =
+  | {
+      readonly ok: true;
+      readonly name: string;
+      /**
+       * Undoes what admission changed (pair mode: the consumed code and the new trusted entry),
+       * for a session that ended before its welcome was sent, so the QR can be used again.
+       */
+      readonly rollback?: () => Promise<void>;
+    }
+  | { readonly ok: false; readonly reason: DeniedReason };
 
 export interface SessionAdmission {
   /** Pair mode: the unexpired, unused secret for `pairId` (not consumed). */
@@ -29,8 +39,17 @@ export function createSessionAdmission(pairing: PairingManager, devices: DeviceR
         const undo = device.pairId ? pairing.consume(device.pairId) : undefined;
         if (!undo) return { ok: false, reason: 'used' };
         try {
+          const before = new Set(devices.list().map((d) => d.entryId));
           const rec = await devices.addPaired({ deviceId: device.deviceId, deviceKey, name: device.name, platform: device.platform, kind: device.kind });
-          return { ok: true, name: toDisplayName(rec.name, 'Device') };
+          const created = !before.has(rec.entryId);
+          return {
+            ok: true,
+            name: toDisplayName(rec.name, 'Device'),
+            rollback: async () => {
+              undo();
+              if (created) await devices.removeEntry(rec.entryId);
+            },
+          };
         } catch (err) {
           // Not saved: give the code back so the same QR can be tried again.
           undo();
