@@ -5,7 +5,7 @@
  * commands when no host runs.
  */
 import { createServer, type Server } from 'node:net';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodexHome, TEST_OUTPUT_DIR, type CodexHomeFixture } from './fixtures/codexHome.js';
@@ -24,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close();
   await home?.cleanup();
+  await rm(dir, { recursive: true, force: true });
 });
 
 function noStack(stderr: string) {

@@ -7,7 +7,7 @@
  * reason and reconnecting; malformed, binary and oversized input; `codex-host status`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,7 @@ afterAll(async () => {
   await host?.stop();
   await fake?.close();
   await home?.cleanup();
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('codex-host serve: the hub over the real engine', () => {

@@ -3,7 +3,7 @@
  * inside a private `keyctl session` (no D-Bus needed; nothing touches the user's keyrings).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TEST_OUTPUT_DIR } from './fixtures/codexHome.js';
@@ -17,5 +17,6 @@ describe('host identity in the OS secret store', () => {
     expect(r.stderr).not.toMatch(/Error/);
     const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
     expect(JSON.parse(line ?? '{}')).toEqual({ stores: ['keyring', 'keyring'], created: [true, false], sameHost: true, fileWritten: false, gone: true });
+    await rm(dataDir, { recursive: true, force: true });
   });
 });
