@@ -49,7 +49,12 @@ async function runApprovalThroughTui(session: TmuxSession, marker: string): Prom
   const asking = await session.waitFor(/Would you like to run the following command\?/, 45_000);
   expect(asking).toContain(`$ touch ${marker} && echo shell-ran-ok`);
   session.press('y');
-  return session.waitFor(/└ shell-ran-ok/, 45_000);
+  // The command's output block follows "• Ran …" (└ …). The user's login shell may print its own
+  // noise first (e.g. a pyenv rehash warning), so look for the output anywhere in that block.
+  const screen = await session.waitFor(/• Ran touch [^\n]*\n\s*└[\s\S]*?shell-ran-ok[\s\S]*Worked for/, 45_000);
+  const block = screen.slice(screen.indexOf('• Ran touch'));
+  expect(block.slice(0, block.search(/\n• (?!Ran)|Worked for/)).split('\n').slice(1).some((l) => l.trim().endsWith('shell-ran-ok'))).toBe(true);
+  return screen;
 }
 
 describe('the real codex TUI over our listener', () => {
