@@ -10,7 +10,7 @@
  * move by exactly one, so a replayed, dropped, reordered or forged record fails the session.
  * Both classes run their (possibly asynchronous) AEAD calls strictly in call order.
  */
-import { concatBytes, readU64be, u64be } from '../util/encoding.js';
+import { concatBytes, readU64be, writeU64be } from '../util/encoding.js';
 import { AEAD_TAG_BYTES, type AeadKey } from './aead.js';
 import { CLOSE_NORMAL, CLOSE_TOO_BIG, ProtocolError, protocolError } from './protocolError.js';
 
@@ -40,7 +40,7 @@ const DIR_BYTE: Readonly<Record<RecordDirection, number>> = { c2h: 0x01, h2c: 0x
 /** The 12-byte GCM nonce of record `counter`: 0x00000000 || counter(8). */
 export function recordNonce(counter: number): Uint8Array {
   const nonce = new Uint8Array(12);
-  nonce.set(u64be(counter), 4);
+  writeU64be(nonce, 4, counter);
   return nonce;
 }
 
@@ -49,7 +49,7 @@ export function recordAad(sid: Uint8Array, direction: RecordDirection, counter: 
   const aad = new Uint8Array(SID_BYTES + 1 + 8);
   aad.set(sid, 0);
   aad[SID_BYTES] = DIR_BYTE[direction];
-  aad.set(u64be(counter), SID_BYTES + 1);
+  writeU64be(aad, SID_BYTES + 1, counter);
   return aad;
 }
 
@@ -138,7 +138,11 @@ export class RecordSealer {
     plaintext[0] = flag;
     plaintext.set(fragment, 1);
     const sealed = await this.#key.seal(recordNonce(counter), plaintext, recordAad(this.#sid, this.#direction, counter));
-    return concatBytes(Uint8Array.of(KIND_RECORD), u64be(counter), sealed);
+    const record = new Uint8Array(RECORD_HEADER_BYTES + sealed.length);
+    record[0] = KIND_RECORD;
+    writeU64be(record, 1, counter);
+    record.set(sealed, RECORD_HEADER_BYTES);
+    return record;
   }
 }
 

@@ -92,17 +92,22 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 
 /** 8-byte big-endian encoding of a non-negative integer counter (< 2^53). */
 export function u64be(n: number): Uint8Array {
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error('u64be: counter out of range');
   const out = new Uint8Array(8);
+  writeU64be(out, 0, n);
+  return out;
+}
+
+/** Writes `n` as 8 big-endian bytes at `offset` (no intermediate array: used per record). */
+export function writeU64be(out: Uint8Array, offset: number, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error('u64be: counter out of range');
   let hi = Math.floor(n / 2 ** 32);
   let lo = n >>> 0;
   for (let i = 3; i >= 0; i--) {
-    out[i] = hi & 0xff;
+    out[offset + i] = hi & 0xff;
     hi >>>= 8;
-    out[i + 4] = lo & 0xff;
+    out[offset + 4 + i] = lo & 0xff;
     lo >>>= 8;
   }
-  return out;
 }
 
 export function readU64be(bytes: Uint8Array, offset = 0): number {

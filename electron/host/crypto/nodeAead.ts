@@ -11,13 +11,9 @@ import { AEAD_TAG_BYTES, type AeadFactory, type AeadKey, checkAeadKey, checkAead
 function sealSync(key: ReturnType<typeof createSecretKey>, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_BYTES });
   cipher.setAAD(aad);
-  const out = new Uint8Array(plaintext.length + AEAD_TAG_BYTES);
   const head = cipher.update(plaintext);
-  out.set(head, 0);
   const tail = cipher.final();
-  out.set(tail, head.length);
-  out.set(cipher.getAuthTag(), head.length + tail.length);
-  return out;
+  return joinOwn(head, tail, cipher.getAuthTag());
 }
 
 /** Decrypts `ciphertext || tag`; throws if the tag does not verify. Synchronous. */
@@ -26,13 +22,28 @@ function openSync(key: ReturnType<typeof createSecretKey>, nonce: Uint8Array, se
   const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_BYTES });
   decipher.setAAD(aad);
   decipher.setAuthTag(sealed.subarray(split));
-  const out = new Uint8Array(split);
   const head = decipher.update(sealed.subarray(0, split));
-  out.set(head, 0);
-  // final() verifies the tag; until it returns, `out` is unauthenticated and must not escape.
+  // final() verifies the tag; until it returns, `head` is unauthenticated and must not escape.
   const tail = decipher.final();
-  out.set(tail, head.length);
-  return out;
+  // GCM output is all in `head` (a buffer of its own); copy only in the unexpected other case.
+  return tail.length === 0 ? new Uint8Array(head.buffer, head.byteOffset, head.length) : joinOwn(head, tail);
+}
+
+/**
+ * `parts` joined into one plain `Uint8Array` with memory of its own (not the shared `Buffer`
+ * pool). The allocation is uninitialised but fully overwritten: cheaper than a zero-filled
+ * `new Uint8Array` on this per-record path.
+ */
+function joinOwn(...parts: Buffer[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = Buffer.allocUnsafeSlow(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return new Uint8Array(out.buffer, out.byteOffset, n);
 }
 
 /** `AeadFactory` over `node:crypto`. */
