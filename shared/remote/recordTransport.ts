@@ -15,7 +15,7 @@
  */
 import type { RecordChannel } from '../crypto/record.js';
 import { CLOSE_PROTOCOL_ERROR, ProtocolError } from '../crypto/protocolError.js';
-import { Emitter, TransportClosedError, type CloseInfo, type Disposable, type Transport } from '../rpc/transport.js';
+import { TransportClosedError, TransportEvents, type CloseInfo, type Disposable, type Transport } from '../rpc/transport.js';
 import { fromUtf8, utf8 } from '../util/encoding.js';
 
 /** RFC 6455 "internal error": a local failure (not the peer's fault) ended the session. */
@@ -36,21 +36,19 @@ export interface RecordTransportOptions {
 
 export class RecordTransport implements Transport {
   readonly #o: RecordTransportOptions;
-  readonly #messages = new Emitter<string>();
-  readonly #closes = new Emitter<CloseInfo>();
+  readonly #events = new TransportEvents();
   #outTail: Promise<void> = Promise.resolve();
   /** Bytes accepted by `send` and not yet written to the medium. */
   #sealing = 0;
   /** Set by `close` (ours) while queued records drain; the session is over for callers. */
   #closing: CloseInfo | undefined;
-  #closed: CloseInfo | undefined;
 
   constructor(options: RecordTransportOptions) {
     this.#o = options;
   }
 
   get isClosed(): boolean {
-    return this.#closing !== undefined || this.#closed !== undefined;
+    return this.#closing !== undefined || this.#events.closed !== undefined;
   }
 
   get bufferedAmount(): number {
@@ -59,7 +57,7 @@ export class RecordTransport implements Transport {
 
   /** Seals `text` (UTF-8) into records and queues them in order. Throws `TransportClosedError` once closed. */
   send(text: string): void {
-    const ended = this.#closed ?? this.#closing;
+    const ended = this.#events.closed ?? this.#closing;
     if (ended) throw new TransportClosedError(ended);
     const bytes = utf8(text);
     this.#sealing += bytes.length;
@@ -70,7 +68,7 @@ export class RecordTransport implements Transport {
       .then(
         (records) => {
           this.#sealing -= bytes.length;
-          if (this.#closed) return;
+          if (this.#events.closed) return;
           try {
             for (const record of records) this.#o.writeRecord(record);
           } catch (err) {
@@ -85,11 +83,11 @@ export class RecordTransport implements Transport {
   }
 
   onMessage(listener: (text: string) => void): Disposable {
-    return this.#messages.on(listener);
+    return this.#events.onMessage(listener);
   }
 
   onClose(listener: (info: CloseInfo) => void): Disposable {
-    return this.#closes.on(listener);
+    return this.#events.onClose(listener);
   }
 
   /**
@@ -97,11 +95,11 @@ export class RecordTransport implements Transport {
    * `endSession(code, reason)`, then `onClose` fires with the same code and reason.
    */
   close(code = 1000, reason = ''): void {
-    if (this.#closing || this.#closed) return;
+    if (this.#closing || this.#events.closed) return;
     const info = { code, reason };
     this.#closing = info;
     void this.#outTail.then(() => {
-      if (!this.#closed) {
+      if (!this.#events.closed) {
         try {
           this.#o.endSession(code, reason);
         } catch (err) {
@@ -128,7 +126,7 @@ export class RecordTransport implements Transport {
           this.#fail(new ProtocolError(CLOSE_PROTOCOL_ERROR, 'bad_utf8', 'session.receive: message is not valid UTF-8'));
           return;
         }
-        this.#messages.fire(text);
+        this.#events.deliver(text);
       },
       (err: unknown) => this.#fail(err),
     );
@@ -136,11 +134,7 @@ export class RecordTransport implements Transport {
 
   /** The medium reports that the session is gone (peer left, connection lost): closes without writing. */
   markPeerClosed(info: CloseInfo): void {
-    if (this.#closed) return;
-    this.#closed = info;
-    this.#closes.fire(info);
-    this.#messages.clear();
-    this.#closes.clear();
+    this.#events.markClosed(info);
   }
 
   #fail(err: unknown): void {

@@ -2,16 +2,14 @@
  * An in-memory pair of connected transports (tests, and wiring two in-process components).
  * Delivery is asynchronous (microtask) and ordered, like a real socket.
  */
-import { Emitter, TransportClosedError, type CloseInfo, type Transport } from './transport.js';
+import { TransportClosedError, TransportEvents, type CloseInfo, type Transport } from './transport.js';
 
 class MemoryTransport implements Transport {
-  readonly messages = new Emitter<string>();
-  readonly closes = new Emitter<CloseInfo>();
+  readonly events = new TransportEvents();
   peer: MemoryTransport | undefined;
-  #closed: CloseInfo | undefined;
 
   get isClosed(): boolean {
-    return this.#closed !== undefined;
+    return this.events.closed !== undefined;
   }
 
   get bufferedAmount(): number {
@@ -19,36 +17,27 @@ class MemoryTransport implements Transport {
   }
 
   send(text: string): void {
-    if (this.#closed) throw new TransportClosedError(this.#closed);
+    const closed = this.events.closed;
+    if (closed) throw new TransportClosedError(closed);
     const peer = this.peer;
-    queueMicrotask(() => {
-      if (peer && !peer.isClosed) peer.messages.fire(text);
-    });
+    queueMicrotask(() => peer?.events.deliver(text));
   }
 
   onMessage(listener: (text: string) => void) {
-    return this.messages.on(listener);
+    return this.events.onMessage(listener);
   }
 
   onClose(listener: (info: CloseInfo) => void) {
-    return this.closes.on(listener);
+    return this.events.onClose(listener);
   }
 
   close(code = 1000, reason = ''): void {
     const info = { code, reason };
     // Deliver what was already sent before the close, like a socket's closing handshake.
     queueMicrotask(() => {
-      this.markClosed(info);
-      this.peer?.markClosed(info);
+      this.events.markClosed(info);
+      this.peer?.events.markClosed(info);
     });
-  }
-
-  markClosed(info: CloseInfo): void {
-    if (this.#closed) return;
-    this.#closed = info;
-    this.closes.fire(info);
-    this.messages.clear();
-    this.closes.clear();
   }
 }
 

@@ -66,3 +66,41 @@ export class Emitter<T> {
     return this.#listeners.size;
   }
 }
+
+/**
+ * The bookkeeping every `Transport` implementation shares: message and close listeners, and a
+ * close that fires exactly once and then drops all listeners.
+ */
+export class TransportEvents {
+  readonly #messages = new Emitter<string>();
+  readonly #closes = new Emitter<CloseInfo>();
+  #closed: CloseInfo | undefined;
+
+  /** How the transport closed, once it has. */
+  get closed(): CloseInfo | undefined {
+    return this.#closed;
+  }
+
+  onMessage(listener: (text: string) => void): Disposable {
+    return this.#messages.on(listener);
+  }
+
+  onClose(listener: (info: CloseInfo) => void): Disposable {
+    return this.#closes.on(listener);
+  }
+
+  /** Delivers one received message (ignored after the close). */
+  deliver(text: string): void {
+    if (!this.#closed) this.#messages.fire(text);
+  }
+
+  /** Records the close and tells the listeners; false if it was already closed. */
+  markClosed(info: CloseInfo): boolean {
+    if (this.#closed) return false;
+    this.#closed = info;
+    this.#closes.fire(info);
+    this.#messages.clear();
+    this.#closes.clear();
+    return true;
+  }
+}

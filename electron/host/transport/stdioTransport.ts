@@ -5,31 +5,29 @@
  * than buffering without limit.
  */
 import type { Readable, Writable } from 'node:stream';
-import { Emitter, TransportClosedError, type CloseInfo, type Transport } from '../../../shared/rpc/transport.js';
+import { TransportClosedError, TransportEvents, type CloseInfo, type Transport } from '../../../shared/rpc/transport.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 export class StdioTransport implements Transport {
   readonly #out: Writable;
   readonly #maxLine: number;
-  readonly #messages = new Emitter<string>();
-  readonly #closes = new Emitter<CloseInfo>();
+  readonly #events = new TransportEvents();
   #partial: Buffer[] = [];
   #partialBytes = 0;
-  #closed: CloseInfo | undefined;
 
   constructor(input: Readable, output: Writable, options: { maxLineBytes?: number } = {}) {
     this.#out = output;
     this.#maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     input.on('data', (chunk: Buffer | string) => this.#onData(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
-    input.on('end', () => this.#markClosed({ code: 1000, reason: 'end of input' }));
-    input.on('close', () => this.#markClosed({ code: 1006, reason: 'input closed' }));
-    input.on('error', (err: Error) => this.#markClosed({ code: 1006, reason: `input error: ${err.message}` }));
-    output.on('error', (err: Error) => this.#markClosed({ code: 1006, reason: `output error: ${err.message}` }));
+    input.on('end', () => this.#events.markClosed({ code: 1000, reason: 'end of input' }));
+    input.on('close', () => this.#events.markClosed({ code: 1006, reason: 'input closed' }));
+    input.on('error', (err: Error) => this.#events.markClosed({ code: 1006, reason: `input error: ${err.message}` }));
+    output.on('error', (err: Error) => this.#events.markClosed({ code: 1006, reason: `output error: ${err.message}` }));
   }
 
   get isClosed(): boolean {
-    return this.#closed !== undefined;
+    return this.#events.closed !== undefined;
   }
 
   get bufferedAmount(): number {
@@ -37,29 +35,30 @@ export class StdioTransport implements Transport {
   }
 
   send(text: string): void {
-    if (this.#closed) throw new TransportClosedError(this.#closed);
+    const closed = this.#events.closed;
+    if (closed) throw new TransportClosedError(closed);
     // JSON.stringify never emits a raw newline, but a caller-built text might: one message, one line.
     if (text.includes('\n')) throw new Error('stdio.send: a message must not contain a newline');
     this.#out.write(`${text}\n`);
   }
 
   onMessage(listener: (text: string) => void) {
-    return this.#messages.on(listener);
+    return this.#events.onMessage(listener);
   }
 
   onClose(listener: (info: CloseInfo) => void) {
-    return this.#closes.on(listener);
+    return this.#events.onClose(listener);
   }
 
   /** Ends the output (for a child process: EOF on its stdin, which ends `codex app-server`). */
   close(code = 1000, reason = ''): void {
-    if (this.#closed) return;
+    if (this.isClosed) return;
     this.#out.end();
-    this.#markClosed({ code, reason });
+    this.#events.markClosed({ code, reason });
   }
 
   #onData(chunk: Buffer): void {
-    if (this.#closed) return;
+    if (this.isClosed) return;
     let start = 0;
     for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
       const piece = chunk.subarray(start, nl);
@@ -69,21 +68,13 @@ export class StdioTransport implements Transport {
       this.#partialBytes = 0;
       if (line.length > this.#maxLine) return this.close(1009, `message exceeds ${this.#maxLine} bytes`);
       const text = line.toString('utf8').replace(/\r$/, '');
-      if (text.trim()) this.#messages.fire(text);
-      if (this.#closed) return;
+      if (text.trim()) this.#events.deliver(text);
+      if (this.isClosed) return;
     }
     if (start < chunk.length) {
       this.#partial.push(chunk.subarray(start));
       this.#partialBytes += chunk.length - start;
       if (this.#partialBytes > this.#maxLine) this.close(1009, `message exceeds ${this.#maxLine} bytes`);
     }
-  }
-
-  #markClosed(info: CloseInfo): void {
-    if (this.#closed) return;
-    this.#closed = info;
-    this.#closes.fire(info);
-    this.#messages.clear();
-    this.#closes.clear();
   }
 }

@@ -5,13 +5,11 @@
  * for `openWsTransport` to resolve.
  */
 import WebSocket from 'ws';
-import { Emitter, TransportClosedError, type CloseInfo, type Transport } from '../../../shared/rpc/transport.js';
+import { TransportClosedError, TransportEvents, type CloseInfo, type Transport } from '../../../shared/rpc/transport.js';
 
 export class WsTransport implements Transport {
   readonly #ws: WebSocket;
-  readonly #messages = new Emitter<string>();
-  readonly #closes = new Emitter<CloseInfo>();
-  #closed: CloseInfo | undefined;
+  readonly #events = new TransportEvents();
 
   constructor(ws: WebSocket) {
     this.#ws = ws;
@@ -20,16 +18,16 @@ export class WsTransport implements Transport {
         this.close(1003, 'binary frames are not supported; send JSON text frames');
         return;
       }
-      this.#messages.fire(rawToString(data));
+      this.#events.deliver(rawToString(data));
     });
-    ws.on('close', (code, reason) => this.#markClosed({ code, reason: reason.toString('utf8') }));
+    ws.on('close', (code, reason) => this.#events.markClosed({ code, reason: reason.toString('utf8') }));
     ws.on('error', () => {
       // 'close' follows every 'error' in ws; the close info carries the outcome.
     });
   }
 
   get isClosed(): boolean {
-    return this.#closed !== undefined || this.#ws.readyState === WebSocket.CLOSING || this.#ws.readyState === WebSocket.CLOSED;
+    return this.#events.closed !== undefined || this.#ws.readyState === WebSocket.CLOSING || this.#ws.readyState === WebSocket.CLOSED;
   }
 
   get bufferedAmount(): number {
@@ -42,16 +40,16 @@ export class WsTransport implements Transport {
   }
 
   send(text: string): void {
-    if (this.isClosed) throw new TransportClosedError(this.#closed ?? { code: 1006, reason: 'socket closing' });
+    if (this.isClosed) throw new TransportClosedError(this.#events.closed ?? { code: 1006, reason: 'socket closing' });
     this.#ws.send(text);
   }
 
   onMessage(listener: (text: string) => void) {
-    return this.#messages.on(listener);
+    return this.#events.onMessage(listener);
   }
 
   onClose(listener: (info: CloseInfo) => void) {
-    return this.#closes.on(listener);
+    return this.#events.onClose(listener);
   }
 
   close(code = 1000, reason = ''): void {
@@ -66,14 +64,6 @@ export class WsTransport implements Transport {
     // A peer that never answers the closing handshake must not keep us waiting forever.
     const t = setTimeout(() => this.#ws.terminate(), 5_000);
     t.unref();
-  }
-
-  #markClosed(info: CloseInfo): void {
-    if (this.#closed) return;
-    this.#closed = info;
-    this.#closes.fire(info);
-    this.#messages.clear();
-    this.#closes.clear();
   }
 }
 
