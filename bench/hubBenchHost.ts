@@ -9,15 +9,15 @@
  * `startHubBenchHost` runs the same thing in-process (`npm run bench:hub -- --in-process`).
  */
 import { pathToFileURL } from 'node:url';
-import { MemoryAuditLog } from '../electron/host/audit/auditLog.js';
-import { checkCodexVersion } from '../electron/host/engine/checkCodexVersion.js';
-import { EngineSupervisor } from '../electron/host/engine/engineSupervisor.js';
-import { findCodexBinary } from '../electron/host/engine/findCodexBinary.js';
-import { SupervisedEnginePort } from '../electron/host/engine/supervisedEnginePort.js';
-import { Hub } from '../electron/host/hub/hub.js';
-import { parseListenerOptions } from '../electron/host/listener/listenerOptions.js';
-import { startWsListener } from '../electron/host/listener/wsListener.js';
-import { WsTransport } from '../electron/host/transport/wsTransport.js';
+import { MemoryAuditLog } from '../host/audit/auditLog.js';
+import { checkCodexVersion } from '../host/engine/checkCodexVersion.js';
+import { EngineSupervisor } from '../host/engine/engineSupervisor.js';
+import { findCodexBinary } from '../host/engine/findCodexBinary.js';
+import { SupervisedEnginePort } from '../host/engine/supervisedEnginePort.js';
+import { Hub } from '../host/hub/hub.js';
+import { parseListenerOptions } from '../host/listener/listenerOptions.js';
+import { startWsListener } from '../host/listener/wsListener.js';
+import { WsTransport } from '../host/transport/wsTransport.js';
 import { silentLogger } from '../shared/util/logger.js';
 
 /** What the child reports once everything listens. */

@@ -4,8 +4,8 @@
  *
  * 1. Echo round trip, 1 KiB messages, sequential, interleaved in blocks over (a) a raw
  *    WebSocket to an echo server, (b) a plaintext relay session to a raw echoing host, (c) an
- *    end-to-end session between the real controller library (shared/remote) and the real host
- *    relay client (electron/host/relay-client), AES-256-GCM records both ways, and (c') the same
+ *    end-to-end session between the real controller library (shared/controller) and the real host
+ *    relay client (host/remote-access), AES-256-GCM records both ways, and (c') the same
  *    protocol on the bare crypto primitives (how much the session layers add). Target: (c) ≤ 2.5× (a).
  * 2. Echo throughput, 64 KiB messages, a window in flight. Target: (c) ≥ 50% of (a).
  * 3. Session set-up: pairing (link → welcome) and a resume handshake (connect → welcome).

@@ -6,7 +6,7 @@
  * IPC: sends `{ url, httpUrl }` when listening; answers `'measure'` with a `RelayMemorySample`
  * after two full GCs (run with `--expose-gc`); exits on `'stop'` or when the parent goes away.
  */
-import { startRelay } from '../relay/relayServer.js';
+import { startRelay } from '../relay/server/relayServer.js';
 
 /** One memory reading of the relay process. */
 export interface RelayMemorySample {

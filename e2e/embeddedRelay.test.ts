@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pair } from '../shared/remote/index.js';
+import { pair } from '../shared/controller/index.js';
 import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
 import { testPhone } from './fixtures/controller.js';
 import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';

@@ -5,8 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RpcConnection } from '../shared/rpc/connection.js';
-import { findCodexBinary } from '../electron/host/engine/findCodexBinary.js';
-import { StdioTransport } from '../electron/host/transport/stdioTransport.js';
+import { findCodexBinary } from '../host/engine/findCodexBinary.js';
+import { StdioTransport } from '../host/transport/stdioTransport.js';
 import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
 import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
 

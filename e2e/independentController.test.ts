@@ -54,7 +54,7 @@ import {
 // The team's published vectors when the spec folder sits beside the repo; otherwise the
 // byte-identical copy the repository carries (never skipped).
 const SPEC_VECTORS = join(process.env.CODEX_REMOTE_SPEC_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'spec'), 'remote-protocol-vectors.json');
-const VECTORS_PATH = existsSync(SPEC_VECTORS) ? SPEC_VECTORS : join(REPO_ROOT, 'shared', 'crypto', 'testdata', 'remote-protocol-vectors.json');
+const VECTORS_PATH = existsSync(SPEC_VECTORS) ? SPEC_VECTORS : join(REPO_ROOT, 'shared', 'testing', 'remote-protocol-vectors.json');
 
 interface ModeVectors {
   client_hello: string;

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findCodexBinary } from '../electron/host/engine/findCodexBinary.js';
+import { findCodexBinary } from '../host/engine/findCodexBinary.js';
 import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
 import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
 import { startHostProcess, type HostProcess } from './fixtures/hostProcess.js';

@@ -7,8 +7,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestPeer, openTestSession, registerTestHost } from '../relay/relayTestClient.js';
-import { pair, type ControllerSession } from '../shared/remote/index.js';
+import { TestPeer, openTestSession, registerTestHost } from '../relay/testing/relayTestClient.js';
+import { pair, type ControllerSession } from '../shared/controller/index.js';
 import type { RpcConnection } from '../shared/rpc/connection.js';
 import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
 import { testPhone } from './fixtures/controller.js';

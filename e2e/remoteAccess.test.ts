@@ -10,13 +10,13 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { parsePairingLink, encodePairingLink } from '../shared/crypto/pairingLink.js';
+import { parsePairingLink, encodePairingLink } from '../shared/pairing/pairingLink.js';
 import { generateIdentity, sign } from '../shared/crypto/identity.js';
 import { transcriptHash } from '../shared/crypto/keySchedule.js';
 import { LABEL_HOST } from '../shared/crypto/labels.js';
 import { concatBytes, fromHex } from '../shared/util/encoding.js';
-import { pair, resume, type ControllerSession, type TrustedHost } from '../shared/remote/index.js';
-import type { RemoteSessionError } from '../shared/remote/remoteSessionError.js';
+import { pair, resume, type ControllerSession, type TrustedHost } from '../shared/controller/index.js';
+import type { RemoteSessionError } from '../shared/controller/remoteSessionError.js';
 import type { RpcConnection } from '../shared/rpc/connection.js';
 import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
 import { testPhone, type TestPhone } from './fixtures/controller.js';
@@ -174,7 +174,7 @@ describe('a hostile relay', () => {
   async function attack(tamper: Tamper): Promise<{ error: RemoteSessionError | undefined; opened: boolean }> {
     evil.setTamper(tamper);
     const s = track(
-      (await import('../shared/remote/index.js')).connectController({ mode: 'resume', host: viaEvil() }, phone.deps, { reconnect: false, handshakeTimeoutMs: 5000 }),
+      (await import('../shared/controller/index.js')).connectController({ mode: 'resume', host: viaEvil() }, phone.deps, { reconnect: false, handshakeTimeoutMs: 5000 }),
     );
     let opened = false;
     try {

@@ -4,11 +4,11 @@
  * pair or resume handshake, and hand back the socket and the record channel.
  */
 import type WebSocket from 'ws';
-import { nodeAead } from '../../electron/host/crypto/nodeAead.js';
+import { nodeAead } from '../../host/remote-access/nodeAead.js';
 import { ControllerHandshake } from '../../shared/crypto/controllerHandshake.js';
 import type { Welcome } from '../../shared/crypto/handshakeRecords.js';
 import { generateIdentity, idFromPublicKey, signerFromIdentity, type Identity } from '../../shared/crypto/identity.js';
-import { parsePairingLink } from '../../shared/crypto/pairingLink.js';
+import { parsePairingLink } from '../../shared/pairing/pairingLink.js';
 import type { RecordChannel } from '../../shared/crypto/record.js';
 import { fromHex } from '../../shared/util/encoding.js';
 import { connectController } from './relayPeers.js';

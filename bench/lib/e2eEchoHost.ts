@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
-import { nodeAead } from '../../electron/host/crypto/nodeAead.js';
+import { nodeAead } from '../../host/remote-access/nodeAead.js';
 import { HostHandshake } from '../../shared/crypto/hostHandshake.js';
 import { generateIdentity, idFromPublicKey, signerFromIdentity, type Identity } from '../../shared/crypto/identity.js';
-import { encodePairingLink, pairIdFromSecret, PAIRING_LINK_TTL_SECONDS } from '../../shared/crypto/pairingLink.js';
+import { encodePairingLink, pairIdFromSecret, PAIRING_LINK_TTL_SECONDS } from '../../shared/pairing/pairingLink.js';
 import { ProtocolError } from '../../shared/crypto/protocolError.js';
 import type { RecordChannel } from '../../shared/crypto/record.js';
 import { fromHex, toHex } from '../../shared/util/encoding.js';

@@ -2,7 +2,7 @@
  * The CPU cost of the record layer alone, in-process (no sockets): seal then open one message
  * with the host's Node AEAD. It tells how much of an end-to-end round trip is cryptography.
  */
-import { nodeAead } from '../../electron/host/crypto/nodeAead.js';
+import { nodeAead } from '../../host/remote-access/nodeAead.js';
 import { RecordOpener, RecordSealer } from '../../shared/crypto/record.js';
 
 /** Mean microseconds to seal and open one `bytes`-byte message, over `iterations` after a warm-up. */

@@ -1,7 +1,7 @@
 /**
  * Minimal raw relay peers for the benchmarks (remote-protocol.md §3): a host registration and a
  * controller connect that hand back the bare `ws` socket, so the hot loops add nothing of their
- * own. (relay/relayTestClient.ts queues every frame, which suits tests, not 100 MB runs.)
+ * own. (relay/testing/relayTestClient.ts queues every frame, which suits tests, not 100 MB runs.)
  */
 import WebSocket from 'ws';
 import { idFromPublicKey, signRegister, type Identity } from '../../shared/crypto/identity.js';

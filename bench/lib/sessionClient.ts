@@ -1,16 +1,16 @@
 /**
- * The controller side of end-to-end sessions on the real controller library (shared/remote):
+ * The controller side of end-to-end sessions on the real controller library (shared/controller):
  * `pair` for pairing-time runs, and one `startControllerAttempt` per echo session, which hands
  * over the raw `RecordTransport` (the encrypted session as text messages) instead of an
  * `RpcConnection`, so the echo measures the session layer and not JSON-RPC dispatch.
  */
 import WebSocket from 'ws';
-import { nodeAead } from '../../electron/host/crypto/nodeAead.js';
+import { nodeAead } from '../../host/remote-access/nodeAead.js';
 import { generateIdentity, signerFromIdentity, type Identity } from '../../shared/crypto/identity.js';
-import { startControllerAttempt } from '../../shared/remote/controllerAttempt.js';
-import { type ControllerDeps, pair, resume } from '../../shared/remote/controllerSession.js';
-import type { RecordTransport } from '../../shared/remote/recordTransport.js';
-import { type TrustedHost, trustedHostKey } from '../../shared/remote/trustedHost.js';
+import { startControllerAttempt } from '../../shared/controller/controllerAttempt.js';
+import { type ControllerDeps, pair, resume } from '../../shared/controller/controllerSession.js';
+import type { RecordTransport } from '../../shared/session/recordTransport.js';
+import { type TrustedHost, trustedHostKey } from '../../shared/controller/trustedHost.js';
 
 const DESCRIPTION = { name: 'bench controller', platform: 'linux', kind: 'host' } as const;
 

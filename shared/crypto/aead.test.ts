@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../util/encoding.js';
-import { sharedAeads } from './testdata/vectors.js';
+import { sharedAeads } from '../testing/vectors.js';
 
 const key = new Uint8Array(32).map((_, i) => i);
 const nonce = new Uint8Array(12).map((_, i) => 100 + i);

@@ -2,7 +2,7 @@
  * The AEAD port of the remote protocol (remote-protocol.md §5): AES-256-GCM with a 12-byte
  * nonce and the 16-byte tag appended to the ciphertext. Three implementations share this
  * interface and are cross-checked byte for byte in tests: `nobleAead` (portable reference),
- * `webCryptoAead` (browser hot path) and `nodeAead` (electron/host/crypto, Node hot path).
+ * `webCryptoAead` (browser hot path) and `nodeAead` (host/remote-access, Node hot path).
  */
 
 export const AEAD_KEY_BYTES = 32;

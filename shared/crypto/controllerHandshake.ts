@@ -17,7 +17,7 @@ import { encodeClientHello, HANDSHAKE_NONCE_BYTES, type HandshakeMode, PAIR_ID_B
 import { idFromPublicKey, type Signer, verify } from './identity.js';
 import { type DangerousFixedRandomness, deriveSessionKeys, type EphemeralKeyPair, ephemeralKeyPair, transcriptHash, x25519SharedSecret } from './keySchedule.js';
 import { LABEL_DEVICE, LABEL_HOST } from './labels.js';
-import { pairIdFromSecret } from './pairingLink.js';
+import { pairIdFromSecret } from '../pairing/pairingLink.js';
 import { protocolError } from './protocolError.js';
 import { type RecordChannel, RecordOpener, RecordSealer, SID_BYTES } from './record.js';
 

@@ -9,8 +9,8 @@ import { LABEL_HOST } from './labels.js';
 import { nobleAead } from './nobleAead.js';
 import { ProtocolError } from './protocolError.js';
 import { RecordOpener, RecordSealer } from './record.js';
-import { runVectorHandshake, vectorSides } from './testdata/vectorHandshake.js';
-import { sharedAeads, V } from './testdata/vectors.js';
+import { runVectorHandshake, vectorSides } from '../testing/vectorHandshake.js';
+import { sharedAeads, V } from '../testing/vectors.js';
 
 const modes = ['pair', 'resume'] as const;
 

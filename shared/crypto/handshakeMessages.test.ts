@@ -3,7 +3,7 @@ import { toHex } from '../util/encoding.js';
 import { encodeClientHello, encodeServerHello, parseClientHello, parseServerHello } from './handshakeMessages.js';
 import { ephemeralKeyPair } from './keySchedule.js';
 import { ProtocolError } from './protocolError.js';
-import { V } from './testdata/vectors.js';
+import { V } from '../testing/vectors.js';
 
 function reasonOf(f: () => unknown): string {
   try {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromUtf8, toB64u, utf8 } from '../util/encoding.js';
 import { encodeHostFirst, parseClientAuth, parseHostFirst } from './handshakeRecords.js';
 import { ProtocolError } from './protocolError.js';
-import { V } from './testdata/vectors.js';
+import { V } from '../testing/vectors.js';
 
 const authJson = JSON.parse(V.pair.clientAuthJson) as Record<string, unknown>;
 const welcomeJson = JSON.parse(V.pair.welcomeJson) as { t: string; host: Record<string, unknown>; device: Record<string, unknown> };

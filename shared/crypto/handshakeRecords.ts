@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { fromB64u, fromUtf8, toB64u, utf8 } from '../util/encoding.js';
 import { parseJson, parseUnknown, SchemaParseError } from '../util/schema.js';
-import { displayNameSchema } from './displayName.js';
+import { displayNameSchema } from '../protocol/displayName.js';
 import { protocolError } from './protocolError.js';
 
 /** Cap on the UTF-8 size of ClientAuth, welcome and denied (the spec sets none; they are ~300 B). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { concatBytes, toB64u, toHex } from '../util/encoding.js';
 import { generateIdentity, identityFromSeed, idFromPublicKey, sign, signRegister, verify, verifyRegister } from './identity.js';
 import { LABEL_REGISTER } from './labels.js';
-import { V } from './testdata/vectors.js';
+import { V } from '../testing/vectors.js';
 
 describe('identities reproduce the spec vectors', () => {
   it('host and device keys and ids', () => {

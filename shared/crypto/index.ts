@@ -1,7 +1,7 @@
 /**
  * The remote-protocol crypto module (remote-protocol.md, docs/encryption.md): the only place in
  * the project that signs, derives keys or encrypts session data. Pure (no I/O, no DOM, no Node);
- * the Node AEAD lives in electron/host/crypto/nodeAead.ts.
+ * the Node AEAD lives in host/remote-access/nodeAead.ts.
  */
 export { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, type AeadFactory, type AeadKey } from './aead.js';
 export { nobleAead } from './nobleAead.js';
@@ -21,7 +21,7 @@ export {
   verifyRegister,
 } from './identity.js';
 export { L } from './labels.js';
-export { displayNameProblem, MAX_DISPLAY_NAME_CHARS } from './displayName.js';
+export { displayNameProblem, MAX_DISPLAY_NAME_CHARS } from '../protocol/displayName.js';
 export {
   encodePairingLink,
   MAX_PAIRING_LINK_CHARS,
@@ -33,8 +33,8 @@ export {
   type PairingLinkFields,
   type PairingLinkProblem,
   parsePairingLink,
-} from './pairingLink.js';
-export { httpOriginProblem, isLocalNetworkHost, relayUrlProblem } from './relayUrl.js';
+} from '../pairing/pairingLink.js';
+export { httpOriginProblem, isLocalNetworkHost, relayUrlProblem } from '../pairing/relayUrl.js';
 export {
   CLOSE_FORBIDDEN,
   CLOSE_NORMAL,

@@ -3,7 +3,7 @@ import { fromHex, toHex } from '../util/encoding.js';
 import { parseClientHello, parseServerHello } from './handshakeMessages.js';
 import { deriveSessionKeys, ephemeralKeyPair, transcriptHash, x25519SharedSecret } from './keySchedule.js';
 import { ProtocolError } from './protocolError.js';
-import { V } from './testdata/vectors.js';
+import { V } from '../testing/vectors.js';
 
 describe('key schedule reproduces the spec vectors', () => {
   for (const mode of ['pair', 'resume'] as const) {

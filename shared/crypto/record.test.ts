@@ -4,7 +4,7 @@ import type { AeadFactory } from './aead.js';
 import { nobleAead } from './nobleAead.js';
 import { ProtocolError } from './protocolError.js';
 import { MAX_FRAGMENT_BYTES, MAX_RECORD_BYTES, recordAad, recordNonce, RecordOpener, RecordSealer } from './record.js';
-import { sharedAeads, V } from './testdata/vectors.js';
+import { sharedAeads, V } from '../testing/vectors.js';
 
 const sid = V.sid;
 

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { CLIENT_KINDS, type ClientKind } from './clientIdentity.js';
-import { displayNameSchema } from '../crypto/displayName.js';
+import { displayNameSchema } from './displayName.js';
 
 export const ENGINE_STATES = ['starting', 'running', 'restarting', 'stopped', 'failed'] as const;
 export type EngineState = (typeof ENGINE_STATES)[number];

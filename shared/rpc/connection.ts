@@ -7,7 +7,9 @@
  */
 import { parseMessage, type RpcId, type RpcMessage } from './messages.js';
 import { RpcError, RpcErrorCode } from './rpcError.js';
-import { Emitter, type CloseInfo, type Disposable, type Transport } from './transport.js';
+import { type CloseInfo, type Transport } from './transport.js';
+import { Emitter, type Disposable } from '../util/lifecycle.js';
+import { errorMessage } from '../util/errors.js';
 
 /** The part of AbortSignal both Node and browsers have (shared/ sees no DOM types). */
 export interface AbortSignalLike {
@@ -130,7 +132,7 @@ export class RpcConnection {
       } catch (err) {
         this.#pending.delete(id);
         cleanup();
-        reject(err instanceof RpcError ? err : new RpcError(RpcErrorCode.ConnectionClosed, `${method}: ${(err as Error).message}`));
+        reject(err instanceof RpcError ? err : new RpcError(RpcErrorCode.ConnectionClosed, `${method}: ${errorMessage(err)}`));
       }
     });
   }
@@ -228,7 +230,7 @@ export class RpcConnection {
     } catch (err) {
       if (err instanceof RpcError) this.#reply(id, undefined, err);
       else {
-        this.#opts.onProtocolError?.(`handler for ${method} threw: ${(err as Error)?.message ?? String(err)}`);
+        this.#opts.onProtocolError?.(`handler for ${method} threw: ${errorMessage(err)}`);
         this.#reply(id, undefined, new RpcError(RpcErrorCode.InternalError, 'Internal error'));
       }
     } finally {

@@ -5,9 +5,9 @@
  * does not parse them (the hub forwards texts unchanged).
  */
 
-export interface Disposable {
-  dispose(): void;
-}
+import { Emitter, type Disposable } from '../util/lifecycle.js';
+
+export type { Disposable } from '../util/lifecycle.js';
 
 export interface CloseInfo {
   /** WebSocket-style close code (1000 normal, 1009 too big, 4xxx protocol-specific). */
@@ -33,37 +33,6 @@ export class TransportClosedError extends Error {
   constructor(readonly info: CloseInfo) {
     super(`transport.send: closed (${info.code}${info.reason ? ` ${info.reason}` : ''})`);
     this.name = 'TransportClosedError';
-  }
-}
-
-/**
- * A small listener list with dispose handles. Used by transport implementations so each does
- * not reinvent it; listener exceptions are isolated so one bad listener cannot break delivery.
- */
-export class Emitter<T> {
-  #listeners = new Set<(value: T) => void>();
-
-  on(listener: (value: T) => void): Disposable {
-    this.#listeners.add(listener);
-    return { dispose: () => this.#listeners.delete(listener) };
-  }
-
-  fire(value: T): void {
-    for (const l of [...this.#listeners]) {
-      try {
-        l(value);
-      } catch (err) {
-        console.error('emitter: listener threw', err);
-      }
-    }
-  }
-
-  clear(): void {
-    this.#listeners.clear();
-  }
-
-  get size(): number {
-    return this.#listeners.size;
   }
 }
 

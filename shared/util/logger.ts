@@ -11,7 +11,9 @@ export interface Logger {
   child(component: string): Logger;
 }
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** Every level, lowest first (for flag validation). */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** A logger that writes one line per entry through `write`, filtered by `level`. */

@@ -1,0 +1,111 @@
+/** `codex-host serve`: starts the host and keeps it running until SIGINT/SIGTERM. */
+import { createLineLogger, type LogLevel } from '../../shared/util/logger.js';
+import { startHost, HostStartError, type HostExtension } from '../app/hostApp.js';
+import { ListenerConfigError, parseListenerOptions, type ListenerConfig, type RawListenerOptions } from '../listener/listenerOptions.js';
+import { listenerBannerLines } from '../listener/listenerBanner.js';
+import type { SecretStoreChoice } from '../identity/secretStore.js';
+import { HOST_VERSION } from '../version.js';
+import { CliError } from './cliError.js';
+import { displayNameProblem } from '../../shared/protocol/displayName.js';
+
+/** commander's camelCased `serve` flags; the listener ones are exactly `RawListenerOptions`. */
+export interface ServeFlags extends RawListenerOptions {
+  dataDir: string;
+  codexBin?: string;
+  relay?: string;
+  relayListen?: string;
+  remote?: boolean;
+  name?: string;
+  secretStore?: string;
+  logLevel?: string;
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error'];
+
+export async function serveCommand(flags: ServeFlags, out: (s: string) => void): Promise<void> {
+  if (flags.logLevel && !LEVELS.includes(flags.logLevel)) throw new CliError(`--log-level must be one of ${LEVELS.join(', ')}`, 2);
+  if (flags.secretStore && !['auto', 'keyring', 'file'].includes(flags.secretStore)) throw new CliError('--secret-store must be one of auto, keyring, file', 2);
+  if (flags.name !== undefined) {
+    const problem = displayNameProblem(flags.name);
+    if (problem) throw new CliError(`--name ${problem}`, 2);
+  }
+  const logger = createLineLogger((line) => process.stderr.write(`${line}\n`), (flags.logLevel ?? 'info') as LogLevel);
+
+  let listener: ListenerConfig | undefined;
+  const wsFlagsGiven = [flags.wsAuth, flags.wsTokenFile, flags.wsTokenSha256, flags.wsSharedSecretFile, flags.wsIssuer, flags.wsAudience, flags.wsMaxClockSkewSeconds].some((v) => v !== undefined);
+  if (flags.listen || wsFlagsGiven) {
+    if (!flags.listen) throw new CliError('websocket auth flags require --listen ws://IP:PORT', 2);
+    try {
+      const { listen, wsAuth, wsTokenFile, wsTokenSha256, wsSharedSecretFile, wsIssuer, wsAudience, wsMaxClockSkewSeconds, allowUnauthenticatedNonLoopbackWs } = flags;
+      listener = parseListenerOptions({ listen, wsAuth, wsTokenFile, wsTokenSha256, wsSharedSecretFile, wsIssuer, wsAudience, wsMaxClockSkewSeconds, allowUnauthenticatedNonLoopbackWs });
+    } catch (err) {
+      if (err instanceof ListenerConfigError) throw new CliError(err.hint ? `${err.message}\n${err.hint}` : err.message, 2);
+      throw err;
+    }
+  }
+
+  const extensions: HostExtension[] = [];
+  if (flags.remote !== false) {
+    // Loaded only when remote access is on: `--no-remote` hosts never load the relay or crypto code.
+    const { createRemoteAccess } = await import('../remote-access/remoteAccess.js');
+    extensions.push(
+      createRemoteAccess({
+        relayUrl: flags.relay,
+        relayListen: flags.relayListen,
+        secretStore: (flags.secretStore ?? 'auto') as SecretStoreChoice,
+      }),
+    );
+  } else if (flags.relay || flags.relayListen) {
+    throw new CliError('--relay and --relay-listen cannot be combined with --no-remote', 2);
+  }
+
+  // Signals are handled from the first moment: Ctrl+C while the engine is still starting (or a
+  // closed terminal, SIGHUP) must not leave `codex app-server` running in its own process group.
+  let stopRequested: NodeJS.Signals | undefined;
+  let onStopRequested: (() => void) | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopRequested) {
+      logger.warn(`${sig} again: exiting now`);
+      // process.exit runs the engine supervisor's exit hook, which kills the engine.
+      process.exit(130);
+    }
+    stopRequested = sig;
+    logger.info(`${sig}: stopping (waiting for the engine to drain; press Ctrl+C again to force)`);
+    onStopRequested?.();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, onSignal);
+
+  let host;
+  try {
+    host = await startHost({
+      dataDir: flags.dataDir,
+      codexBin: flags.codexBin,
+      listener,
+      env: process.env,
+      logger,
+      hostName: flags.name,
+      extensions,
+      progress: (line) => logger.info(line),
+    });
+  } catch (err) {
+    for (const sig of signals) process.off(sig, onSignal);
+    if (err instanceof HostStartError) throw new CliError(err.message);
+    throw err;
+  }
+
+  if (!stopRequested) {
+    const info = host.hub.info();
+    out(`Codex Host ${HOST_VERSION} is running on ${info.hostName}`);
+    out(`  engine:   codex ${host.engineVersion} (${host.engineBin})`);
+    if (host.listener && listener) for (const l of listenerBannerLines(host.listener.url, listener, 'listener')) out(`  ${l}`);
+    if (info.relay) out(`  relay:    ${info.relay}`);
+    if (info.hostId) out(`  host id:  ${info.hostId}`);
+    out(`  data dir: ${host.dataDir}`);
+    out(`Pair a phone with \`codex-host pair\`; check with \`codex-host status\`. Press Ctrl+C to stop.`);
+    await new Promise<void>((resolve) => (onStopRequested = resolve));
+  }
+  await host.stop().catch((err: Error) => logger.error('stop failed', { error: err.message }));
+  for (const sig of signals) process.off(sig, onSignal);
+  out('Codex Host stopped.');
+}
