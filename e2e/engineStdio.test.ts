@@ -1,6 +1,6 @@
 /**
  * The JSON-RPC layer over stdio against the real engine: `codex app-server` in its default
- * stdio mode (JSONL), driven through `StdioTransport` + `RpcConnection` (issue #2 §3).
+ * stdio mode (JSONL), driven through `StdioTransport` + `RpcConnection` (docs/engine.md §4).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

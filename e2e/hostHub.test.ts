@@ -1,6 +1,6 @@
 /**
  * The real headless host (`codex-host serve`) over the real `codex app-server`, driven as
- * remote clients through its listener (issue #2 §7): a streamed turn; two clients on one
+ * remote clients through its listener (docs/architecture.md): a streamed turn; two clients on one
  * thread with an approval (first answer wins, the other sees serverRequest/resolved, both
  * answers audited); an approval that survives its client's disconnect and is answered by
  * another client after thread/resume; interrupt; the engine killed → clients closed with a
@@ -90,7 +90,7 @@ describe('codex-host serve: the hub over the real engine', () => {
     const b = await client('client-b');
     const threadId = await startThread(a);
     await startTurn(a, threadId, 'please RUN touch approved-by-b.txt && echo shell-ran-ok');
-    // A thread can be joined once its first turn runs (codex-app-server.md §8).
+    // A thread can be joined once its first turn runs (docs/engine.md §6).
     await b.waitFor((m) => m.method === 'thread/status/changed' && forThread(threadId)(m) && (paramsOf(m).status as { type?: string })?.type === 'active', TURN_MS);
     await b.request('thread/resume', { threadId });
     const reqA = await a.waitFor(isApproval(threadId), TURN_MS);

@@ -1,5 +1,5 @@
 /**
- * Conformance: a controller that knows only the spec (/work/shared/spec/remote-protocol.md)
+ * Conformance: a controller that knows only the spec (docs/remote-protocol.md)
  * pairs with a host through our relay and runs a turn with an approval.
  *
  * The controller (fixtures/specController.ts) is written from the spec text alone, on
