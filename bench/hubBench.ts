@@ -154,7 +154,7 @@ async function fanOutOnce(ep: Endpoints, path: Path, n: number): Promise<FanOutR
     const owner = clients[0]!;
     const started = (await owner.request('thread/start', { cwd: ep.workdir })) as { thread: { id: string } };
     const threadId = started.thread.id;
-    // A thread can be resumed only once its first turn has started (codex-app-server.md §8).
+    // A thread can be resumed only once its first turn has started (docs/engine.md §6).
     await runTurn([owner], threadId, 'warm-up turn', () => {});
     await Promise.all(clients.slice(1).map((c) => c.request('thread/resume', { threadId, excludeTurns: true })));
     const latencies: number[] = [];

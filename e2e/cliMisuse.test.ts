@@ -1,8 +1,8 @@
 /**
- * `codex-host` misuse gets one clear line and a non-zero exit, never a stack trace (issue #2
- * §6): bad flags, the listener flag rules of codex-app-server.md §10 (checked before anything
- * starts), an unwritable data dir, a busy port, a second host on the same data dir, and CLI
- * commands when no host runs.
+ * `codex-host` misuse gets one clear line and a non-zero exit, never a stack trace (README.md
+ * "Configuration"): bad flags, the listener flag rules of docs/engine.md §9 (checked before
+ * anything starts), an unwritable data dir, a busy port, a second host on the same data dir,
+ * and CLI commands when no host runs.
  */
 import { createServer, type Server } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

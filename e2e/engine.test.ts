@@ -1,5 +1,5 @@
 /**
- * The engine supervisor against the REAL `codex app-server` (0.169.0), offline: the fake
+ * The engine supervisor against the REAL `codex app-server` (the pinned version), offline: the fake
  * Responses API is the only stand-in. Covers start + /readyz, the capability token, a
  * streamed turn, command and file-change approvals, interrupt, the title job, crash → restart
  * and stop().
@@ -14,6 +14,7 @@ import { findCodexBinary } from '../host/engine/findCodexBinary.js';
 import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
 import { FAKE_PATCH_CONTENT, FAKE_TITLE, startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
 import { UpgradeRejectedError, openWsDriver, type WireMessage, type WsDriver } from './fixtures/wsDriver.js';
+import { ENGINE_VERSION, ENGINE_VERSION_RE } from './fixtures/engineVersion.js';
 
 const TURN_TIMEOUT_MS = 45_000;
 
@@ -72,7 +73,7 @@ afterAll(async () => {
 describe('engine supervisor with the real codex app-server', () => {
   it('accepts the bundled codex version', async () => {
     const version = await checkCodexVersion(findCodexBinary({ env: process.env }).path);
-    expect(version.text).toBe('0.169.0');
+    expect(version.text).toBe(ENGINE_VERSION);
   });
 
   it('runs the engine on loopback, ready, with the token kept out of argv and logs', async () => {
@@ -95,7 +96,7 @@ describe('engine supervisor with the real codex app-server', () => {
   it('lets a client with the token initialize, and refuses one without it (401)', async () => {
     const d = await connect();
     const init = (await d.initialize()) as { userAgent?: string };
-    expect(init.userAgent).toMatch(/^codex-host-e2e\/0\.169\.0 /);
+    expect(init.userAgent).toMatch(new RegExp(`^codex-host-e2e/${ENGINE_VERSION_RE} `));
     expect(d.messages.every((m) => !('jsonrpc' in m))).toBe(true);
 
     const { url } = supervisor.endpoint();
@@ -217,7 +218,7 @@ describe('engine supervisor with the real codex app-server', () => {
     const stale = await openWsDriver(ep.url, { headers: { Authorization: `Bearer ${old.token}` } }).catch((e: unknown) => e);
     expect((stale as UpgradeRejectedError).status).toBe(401);
     const d = await connect();
-    expect(((await d.initialize()) as { userAgent?: string }).userAgent).toContain('0.169.0');
+    expect(((await d.initialize()) as { userAgent?: string }).userAgent).toContain(ENGINE_VERSION);
     // Threads persist in CODEX_HOME across the restart.
     const list = (await d.request('thread/list', {})) as { data: unknown[] };
     expect(list.data.length).toBeGreaterThan(0);

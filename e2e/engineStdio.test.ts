@@ -1,6 +1,6 @@
 /**
  * The JSON-RPC layer over stdio against the real engine: `codex app-server` in its default
- * stdio mode (JSONL), driven through `StdioTransport` + `RpcConnection` (issue #2 §3).
+ * stdio mode (JSONL), driven through `StdioTransport` + `RpcConnection` (docs/engine.md §4).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { findCodexBinary } from '../host/engine/findCodexBinary.js';
 import { StdioTransport } from '../host/transport/stdioTransport.js';
 import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
 import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
+import { ENGINE_VERSION_RE } from './fixtures/engineVersion.js';
 
 let fake: FakeResponsesServer;
 let home: CodexHomeFixture;
@@ -36,7 +37,7 @@ afterAll(async () => {
 describe('RpcConnection over stdio to the real engine', () => {
   it('initializes, streams a turn, and ends the engine by closing stdin', async () => {
     const init = (await rpc.request('initialize', { clientInfo: { name: 'stdio-test', version: '0' }, capabilities: null })) as { userAgent: string };
-    expect(init.userAgent).toMatch(/^stdio-test\/0\.169\.0/);
+    expect(init.userAgent).toMatch(new RegExp(`^stdio-test/${ENGINE_VERSION_RE} `));
     rpc.notify('initialized');
     const deltas: string[] = [];
     rpc.onNotification('item/agentMessage/delta', (p) => deltas.push((p as { delta: string }).delta));

@@ -1,5 +1,5 @@
 /**
- * The auth table of codex-app-server.md §10, against the real `codex-host serve` process
+ * The auth table of docs/engine.md §9, against the real `codex-host serve` process
  * (the listener module's own tests cover every row in-process; this proves the wiring:
  * flags → listener → hub → engine).
  */

@@ -1,6 +1,6 @@
 /**
  * The real headless host (`codex-host serve`) over the real `codex app-server`, driven as
- * remote clients through its listener (issue #2 §7): a streamed turn; two clients on one
+ * remote clients through its listener (docs/architecture.md): a streamed turn; two clients on one
  * thread with an approval (first answer wins, the other sees serverRequest/resolved, both
  * answers audited); an approval that survives its client's disconnect and is answered by
  * another client after thread/resume; interrupt; the engine killed → clients closed with a
@@ -16,6 +16,7 @@ import { enginePidsWithCodexHome, pidsWithCodexHome } from './fixtures/enginePro
 import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
 import { runCliAsync, startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
 import { openWsDriver, type WireMessage, type WsDriver } from './fixtures/wsDriver.js';
+import { ENGINE_VERSION, ENGINE_VERSION_RE } from './fixtures/engineVersion.js';
 
 const TURN_MS = 45_000;
 let fake: FakeResponsesServer;
@@ -65,7 +66,7 @@ afterAll(async () => {
 describe('codex-host serve: the hub over the real engine', () => {
   it('prints what it started', () => {
     expect(host.stdout()).toMatch(/Codex Host \S+ is running on /);
-    expect(host.stdout()).toMatch(/engine:\s+codex 0\.169\.0/);
+    expect(host.stdout()).toMatch(new RegExp(`engine:\\s+codex ${ENGINE_VERSION_RE} `));
     expect(host.listenUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
   });
 
@@ -89,7 +90,7 @@ describe('codex-host serve: the hub over the real engine', () => {
     const b = await client('client-b');
     const threadId = await startThread(a);
     await startTurn(a, threadId, 'please RUN touch approved-by-b.txt && echo shell-ran-ok');
-    // A thread can be joined once its first turn runs (codex-app-server.md §8).
+    // A thread can be joined once its first turn runs (docs/engine.md §6).
     await b.waitFor((m) => m.method === 'thread/status/changed' && forThread(threadId)(m) && (paramsOf(m).status as { type?: string })?.type === 'active', TURN_MS);
     await b.request('thread/resume', { threadId });
     const reqA = await a.waitFor(isApproval(threadId), TURN_MS);
@@ -163,11 +164,11 @@ describe('codex-host serve: the hub over the real engine', () => {
     const r = await runCliAsync(['status', '--json', '--data-dir', dataDir]);
     expect(r.stderr).toBe('');
     const info = JSON.parse(r.stdout) as { engine: { state: string; version: string }; listener: string; clients: { kind: string; name: string }[] };
-    expect(info.engine).toMatchObject({ state: 'running', version: '0.169.0' });
+    expect(info.engine).toMatchObject({ state: 'running', version: ENGINE_VERSION });
     expect(info.listener).toBe(host.listenUrl);
     expect(info.clients).toContainEqual(expect.objectContaining({ kind: 'tui', name: 'status-watcher' }));
     const text = await runCliAsync(['status', '--data-dir', dataDir]);
-    expect(text.stdout).toMatch(/engine:\s+running, codex 0\.169\.0/);
+    expect(text.stdout).toMatch(new RegExp(`engine:\\s+running, codex ${ENGINE_VERSION_RE}\\b`));
     expect(text.stdout).toMatch(/tui\s+status-watcher/);
     watcher.terminate();
   });

@@ -1,5 +1,5 @@
 /**
- * Conformance: a controller that knows only the spec (/work/shared/spec/remote-protocol.md)
+ * Conformance: a controller that knows only the spec (docs/remote-protocol.md)
  * pairs with a host through our relay and runs a turn with an approval.
  *
  * The controller (fixtures/specController.ts) is written from the spec text alone, on
@@ -86,7 +86,7 @@ const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 const msg = (json: string): Buffer => Buffer.concat([Buffer.from([0x00]), Buffer.from(json, 'utf8')]);
 
 describe('spec controller vs vectors', () => {
-  const v = existsSync(VECTORS_PATH) ? (JSON.parse(readFileSync(VECTORS_PATH, 'utf8')) as Vectors) : (undefined as unknown as Vectors);
+  const v = JSON.parse(readFileSync(VECTORS_PATH, 'utf8')) as Vectors;
   const hostIdentity = () => ed25519FromSeed(hex(v.inputs.host_ed25519_seed));
   const deviceIdentity = () => ed25519FromSeed(hex(v.inputs.device_ed25519_seed));
 
@@ -325,8 +325,8 @@ describe('an independent spec-only controller against a real relay and host', ()
       () => undefined,
       (e: unknown) => e,
     )) as SpecProtocolError | undefined;
-    expect(err).toMatchObject({ closeCode: 4403 });
-    expect(['revoked', 'unknown_device', 'used', 'bad_signature']).toContain(err!.deniedReason);
+    // ClientAuth's deviceKey is not the key of the device id announced to the relay: not verified.
+    expect(err).toMatchObject({ closeCode: 4403, deniedReason: 'bad_signature' });
   }, 30_000);
 
   it('a used link and a wrong secret get no ServerHello: relay close 4403 "expired"', async () => {

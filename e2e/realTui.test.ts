@@ -1,6 +1,6 @@
 /**
  * The real Codex TUI (`codex --remote`, the dependency's binary) against our host's listener,
- * in tmux (issue #2 §8): it starts, takes a prompt, shows the command approval, runs the
+ * in tmux (docs/engine.md §10): it starts, takes a prompt, shows the command approval, runs the
  * command after `y`, and shows its output. Then again through a capability-token listener with
  * `--remote-auth-token-env`.
  */

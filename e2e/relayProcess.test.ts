@@ -1,6 +1,6 @@
 /**
- * The standalone relay process's limits and restart behaviour with real processes (issue #3
- * §6): an oversize frame → 1009, one session over the per-host limit → 4429, a silent
+ * The standalone relay process's limits and restart behaviour with real processes (docs/relay.md
+ * "Limits"): an oversize frame → 1009, one session over the per-host limit → 4429, a silent
  * handshake closed after 10 s, and a relay restart after which the host re-registers and a
  * live controller reconnects by itself.
  */

@@ -1,5 +1,5 @@
 /**
- * Remote access with real processes on loopback (issue #3 §6): a standalone relay process, a
+ * Remote access with real processes on loopback (docs/protocol.md): a standalone relay process, a
  * `codex-host serve` process over the real engine (fake model API), and a controller built on
  * the shared controller library. Pairing, a turn with an approval through the relay, drop and
  * resume, revocation mid-session, pairing again, used and wrong codes, a hostile relay, relay

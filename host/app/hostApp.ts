@@ -1,5 +1,5 @@
 /**
- * The headless host's composition root (design.md §1 "Headless host"): data dir → engine
+ * The headless host's composition root (docs/architecture.md "Processes"): data dir → engine
  * (found, version-checked, supervised) → hub → remote-TUI listener → local control endpoint.
  * The Electron main process builds the same pieces; everything here runs under plain Node.
  * Each step fails with one clear sentence, and a failure part-way stops what already started.

@@ -1,5 +1,5 @@
 /**
- * The append-only audit log of approvals answered through the hub (issue #2 §4): one JSON
+ * The append-only audit log of approvals answered through the hub (docs/architecture.md): one JSON
  * object per line, each line fsync'd before `append` resolves, so an entry that was reported
  * written survives a crash. Writes are serialized; a failing write is reported to the caller
  * and logged, never silently dropped.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `codex-host`: the headless host and its CLI (issue #2 §6). `serve` runs the host; the other
+ * `codex-host`: the headless host and its CLI (README.md). `serve` runs the host; the other
  * subcommands reach a running host through the control endpoint as a `cli` client. Every
  * misuse ends with one clear line on stderr (no stack trace) and a non-zero exit code:
  * 2 for usage errors, 1 for everything else.

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, it, expect } from 'vitest';
 import { MIN_CODEX_VERSION, assertMinimumVersion, checkCodexVersion, compareVersions, parseCodexVersionOutput, parseVersion } from './checkCodexVersion.js';
 
@@ -32,10 +34,17 @@ describe('compareVersions', () => {
 });
 
 describe('minimum version', () => {
-  it('is 0.169.0 and accepts it and anything newer', () => {
-    expect(MIN_CODEX_VERSION).toBe('0.169.0');
+  it('accepts the minimum (0.169.0) and anything newer', () => {
     expect(() => assertMinimumVersion(v('0.169.0'), '/x/codex')).not.toThrow();
     expect(() => assertMinimumVersion(v('0.170.2'), '/x/codex')).not.toThrow();
+  });
+
+  it('is met by the pinned @openai/codex, and is the minimum docs/engine.md and the README state', () => {
+    const pinned = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@openai/codex/package.json'), 'utf8')) as { version: string }).version;
+    expect(() => assertMinimumVersion(v(pinned), 'the bundled codex')).not.toThrow();
+    const doc = readFileSync(new URL('../../docs/engine.md', import.meta.url), 'utf8');
+    expect(doc).toContain(`| **minimum** | ${MIN_CODEX_VERSION} |`);
+    expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(`minimum version ${MIN_CODEX_VERSION}`);
   });
 
   it('refuses older engines, naming the binary and the minimum', () => {

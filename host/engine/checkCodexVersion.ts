@@ -1,7 +1,9 @@
 /**
- * The engine's version gate. Codex Host relies on behaviour observed on `codex app-server`
- * 0.169.0 (docs/codex-app-server.md): the WebSocket listener with `--ws-auth capability-token`
- * and `--ws-token-sha256`, `/readyz`, the v2 thread/turn protocol. Older engines are refused.
+ * The engine's version gate. MIN_CODEX_VERSION is the oldest engine whose protocol has
+ * everything the host and its front ends use (docs/engine.md §1: the WebSocket listener with
+ * `--ws-auth capability-token` and `--ws-token-sha256`, `/readyz`, the v2 thread/turn protocol,
+ * and the methods and fields listed there). It can be older than the pinned `@openai/codex`;
+ * raising it is a decision recorded in that doc. Older engines are refused.
  */
 import { execFile } from 'node:child_process';
 import { errorMessage } from '../../shared/util/errors.js';

@@ -1,7 +1,7 @@
 /**
  * One run of the engine: `codex app-server --listen ws://127.0.0.1:0 --ws-auth capability-token
  * --ws-token-sha256 <hex>` with a fresh 32-byte token, resolved once the bound address was
- * printed on stderr and `GET /readyz` answered 200 (docs/codex-app-server.md §10). Restarts
+ * printed on stderr and `GET /readyz` answered 200 (docs/engine.md §3). Restarts
  * and state live in `EngineSupervisor`; this file only starts, watches and stops one process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -2,7 +2,7 @@
  * Tracks the engine's pending server requests that need a human answer (approvals, user
  * input, elicitations) so the hub can audit who answered what. The engine fans one request out
  * to every subscribed connection with the same id and takes the first answer
- * (codex-app-server.md §8); server request ids come from one per-process counter, so within one
+ * (docs/engine.md §6); server request ids come from one per-process counter, so within one
  * engine process an id names one request whatever connection saw it. The tracker is reset when
  * the engine restarts.
  */

@@ -1,6 +1,6 @@
 /**
  * Watches the engine's broadcast `thread/status/changed` notifications over the hub's own
- * monitor connection (every initialized connection receives them, codex-app-server.md §8) and
+ * monitor connection (every initialized connection receives them, docs/engine.md §6) and
  * reports whether any thread is active. Keep-awake and notifications hang off `onBusyChanged`.
  * The monitor reconnects whenever the engine (re)enters the running state.
  */

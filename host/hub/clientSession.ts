@@ -1,5 +1,5 @@
 /**
- * One hub client and its own engine connection (design.md §1: one engine connection per
+ * One hub client and its own engine connection (docs/architecture.md: one engine connection per
  * client, messages forwarded unchanged both ways). The session adds what the engine cannot:
  * answers for host/ methods, clear errors for malformed input (the engine drops it silently),
  * a request rate limit, an outbound bound for clients that stop reading, and audit entries for

@@ -1,5 +1,5 @@
 /**
- * The hub (design.md §1): every client — desktop window, phone, other host, remote TUI, CLI —
+ * The hub (docs/architecture.md): every client — desktop window, phone, other host, remote TUI, CLI —
  * speaks the app-server protocol to it as if it were `codex app-server`, and gets its own
  * engine connection. The hub knows who each client is, answers host/ methods, audits approvals,
  * signals "busy", bounds everything (hubLimits.ts) and, when the engine restarts, closes every

@@ -1,5 +1,5 @@
 /**
- * The hub's limits table (design.md §2 "Bounded everything"). One place, documented in
+ * The hub's limits table (docs/architecture.md "Hub limits"). One place, documented in
  * docs/architecture.md; every number is overridable through `HubOptions.limits`.
  */
 export interface HubLimits {

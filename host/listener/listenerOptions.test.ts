@@ -29,7 +29,7 @@ function errorOf(raw: RawListenerOptions): string {
   throw new Error('expected parseListenerOptions to throw');
 }
 
-describe('parseListenerOptions: the flag rows of codex-app-server.md §10', () => {
+describe('parseListenerOptions: the flag rows of docs/engine.md §9', () => {
   it('refuses a non-loopback listener without auth, with upstream text and a hint', () => {
     expect(errorOf({ listen: 'ws://0.0.0.0:0' })).toBe(
       'refusing to start non-loopback websocket listener 0.0.0.0:0 without auth; configure `--ws-auth capability-token` or `--ws-auth signed-bearer-token`',

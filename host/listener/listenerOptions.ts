@@ -1,7 +1,7 @@
 /**
  * Validation of the listener flags (`--listen`, `--ws-auth`, `--ws-token-file`, `--ws-token-sha256`,
  * `--ws-shared-secret-file`, `--ws-issuer`, `--ws-audience`, `--ws-max-clock-skew-seconds`) with the
- * rules and error texts of `codex app-server` 0.169.0 (docs/codex-app-server.md §10, upstream
+ * rules and error texts of `codex app-server` 0.169.0 (docs/engine.md §9, upstream
  * `transport/auth.rs`), so a user moving between the two sees the same messages.
  *
  * One deliberate difference: `--ws-token-file` and `--ws-shared-secret-file` must be absolute paths

@@ -95,7 +95,7 @@ function statusAndBody(raw: string): { status: number; body: string; head: strin
 
 // ---- capability token -----------------------------------------------------------------------
 
-describe('wsListener with --ws-auth capability-token (codex-app-server.md §10 rows)', () => {
+describe('wsListener with --ws-auth capability-token (docs/engine.md §9 rows)', () => {
   let listener: WsListener;
   const logs: LogLine[] = [];
   beforeAll(async () => {
@@ -152,7 +152,7 @@ describe('wsListener with --ws-auth capability-token (codex-app-server.md §10 r
 
 // ---- signed bearer token --------------------------------------------------------------------
 
-describe('wsListener with --ws-auth signed-bearer-token (codex-app-server.md §10 rows)', () => {
+describe('wsListener with --ws-auth signed-bearer-token (docs/engine.md §9 rows)', () => {
   const secret = new TextEncoder().encode(SECRET);
   const ISS = 'codex-host-tests';
   const AUD = 'codex-app-server';

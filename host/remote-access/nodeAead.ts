@@ -1,6 +1,6 @@
 /**
  * AES-256-GCM through `node:crypto` (OpenSSL) behind the shared `AeadKey` port
- * (shared/crypto/aead.ts): the host's hot path, 6-50x faster than noble (docs/stack.md §4).
+ * (shared/crypto/aead.ts): the host's hot path, 6-50x faster than noble (docs/encryption.md).
  * OpenSSL works synchronously; the promise wrapper costs one microtask per record. The key is
  * imported once as a `KeyObject`, so the raw bytes can be wiped by the caller.
  */

@@ -1,5 +1,5 @@
 /**
- * One controller session on the host's relay connection (remote-protocol.md §4-§5): the
+ * One relay session on the host's relay registration (remote-protocol.md §4-§5): the
  * handshake (ClientHello → ServerHello, ClientAuth → admission → welcome or denied), then the
  * encrypted session as a `Transport` handed to `attach`. Payloads are processed strictly one at a
  * time in arrival order. The whole handshake has a deadline (10 s, then `close` 4408). Every

@@ -1,5 +1,5 @@
 /**
- * Remote access as a host extension (issue #3): the host identity (OS secret store or 0600
+ * Remote access as a host extension (docs/protocol.md): the host identity (OS secret store or 0600
  * file), the trusted-device list, pairing codes, the relay (embedded on loopback by default,
  * or `--relay URL`), the relay client that turns each welcomed controller into a hub client,
  * and the host/pairing and host/devices methods.

@@ -1,5 +1,5 @@
 /**
- * Atomic state files (design.md §2 "Nothing lost"): `write-file-atomic` writes a temp file,
+ * Atomic state files (docs/architecture.md, H6): `write-file-atomic` writes a temp file,
  * fsyncs it and renames it over the target, so a crash at any instant leaves the old or the
  * new file, never a torn one. Reads parse with a schema and report corruption clearly.
  */

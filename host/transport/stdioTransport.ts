@@ -1,6 +1,6 @@
 /**
  * `Transport` over a pair of byte streams carrying JSONL — one JSON message per line — the way
- * `codex app-server` speaks on stdio (codex-app-server.md §2) and the way a parent process talks
+ * `codex app-server` speaks on stdio (docs/engine.md §4) and the way a parent process talks
  * to a child over pipes. Lines are bounded: a longer one closes the transport with 1009 rather
  * than buffering without limit.
  */

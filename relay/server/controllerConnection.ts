@@ -1,5 +1,5 @@
 /**
- * One `/v1/connect` connection = one controller session (remote-protocol.md §3). Binary frames
+ * One `/v1/connect` connection = one relay session (remote-protocol.md §3). Binary frames
  * are forwarded to the host untouched; text frames are not part of the protocol (close 4400).
  *
  * Bounds that protect the host's one shared connection from a controller (docs/relay.md):

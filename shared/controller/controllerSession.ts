@@ -1,5 +1,5 @@
 /**
- * The controller end of a relay session (remote-protocol.md §3-§6): pair with a link or resume a
+ * A controller session (docs/terminology.md, remote-protocol.md §3-§6): pair with a link or resume a
  * trusted host, then talk JSON-RPC to the host over the end-to-end encrypted session.
  *
  *   const { session, trustedHost } = await pair(linkText, deps);   // persist trustedHost

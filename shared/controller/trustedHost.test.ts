@@ -18,7 +18,7 @@ describe('parseTrustedHost', () => {
 
   it('refuses plain ws:// to a public relay, unknown fields and bad names', () => {
     expect(() => parseTrustedHost({ ...good, relay: 'ws://relay.example.com' })).toThrow('trustedHost: relay');
-    expect(() => parseTrustedHost({ ...good, extra: 1 })).toThrow('trustedHost');
+    expect(() => parseTrustedHost({ ...good, extra: 1 })).toThrow('trustedHost: (root): Unrecognized key: "extra"');
     expect(() => parseTrustedHost({ ...good, name: '' })).toThrow('trustedHost: name');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * AES-256-GCM from @noble/ciphers behind the `AeadKey` port (aead.ts). Pure JavaScript and
- * audited, but 6-50x slower than native code (docs/stack.md §4): it is the reference the native
+ * audited, but 6-50x slower than native code (docs/encryption.md): it is the reference the native
  * implementations are cross-checked against, and the fallback where nothing native exists.
  */
 import { gcm } from '@noble/ciphers/aes.js';

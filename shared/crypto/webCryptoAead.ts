@@ -1,7 +1,7 @@
 /**
  * AES-256-GCM through WebCrypto (`crypto.subtle`) behind the `AeadKey` port (aead.ts): the hot
  * path in the browser and the Electron renderer, about 10-29x faster than noble there
- * (docs/stack.md §4). The key is imported once, non-extractable. shared/ compiles without the
+ * (docs/encryption.md). The key is imported once, non-extractable. shared/ compiles without the
  * DOM lib, so the `subtle` object is passed in and typed structurally (`SubtleCryptoLike`);
  * browsers pass `crypto.subtle`, Node passes `globalThis.crypto.subtle`.
  */

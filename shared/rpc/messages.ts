@@ -1,5 +1,5 @@
 /**
- * JSON-RPC messages in the engine's dialect (codex-app-server.md §2): `"jsonrpc"` is optional on
+ * JSON-RPC messages in the engine's dialect (docs/engine.md §4): `"jsonrpc"` is optional on
  * input and never required, ids are integers or strings, notifications may carry a top-level
  * `emittedAtMs`. `classifyMessage` turns a parsed value into exactly one of the shapes below or
  * an `invalid` verdict with the reason and (when it can tell) the id to answer.

@@ -1,5 +1,5 @@
 /**
- * The one transport interface every JSON-RPC peer uses (design.md §2, style.md G3): the
+ * The one transport interface every JSON-RPC peer uses (docs/architecture.md, style.md G3): the
  * engine's WebSocket, a listener client's WebSocket, an encrypted relay session, and the
  * in-memory pair used by tests. A transport carries whole JSON texts, one message each; it
  * does not parse them (the hub forwards texts unchanged).
