@@ -8,7 +8,8 @@ export type ExecText = (command: string, args: readonly string[]) => Promise<str
 
 /** Parses `pmset -g batt` output: true on battery (or UPS), false on AC, undefined if unknown. */
 export function parsePmsetBatt(output: string): boolean | undefined {
-  const m = /drawing from '([^']+)'/.exec(output);
+  // (`\s` rather than a space: scripts/check-boundaries.mjs would read ` from '…'` as an import)
+  const m = /drawing\sfrom\s'([^']+)'/.exec(output);
   if (!m) return undefined;
   // 'UPS Power' means the mains failed and a UPS battery carries the machine.
   if (m[1] === 'Battery Power' || m[1] === 'UPS Power') return true;
