@@ -98,7 +98,7 @@ describe('createHeadlessPower', () => {
       exec: () => Promise.resolve("Now drawing from 'Battery Power'"),
       spawn: (c, a) => {
         argv.push([c, ...a]);
-        const child = Object.assign(new EventEmitter(), { stdin: { end() {} }, stdout: null, stderr: null, kill: () => true });
+        const child = Object.assign(new EventEmitter(), { stdin: { end() {}, on() {} }, stdout: null, stderr: null, kill: () => true });
         setImmediate(() => child.emit('spawn'));
         return child;
       },

@@ -212,6 +212,24 @@ describe('KeepAwake', () => {
     expect(ka.state).toMatchObject({ held: false, reasons: ['turn'], available: false, unavailableReason: 'caffeinate: exited on SIGKILL' });
   });
 
+  it('treats a block that ended before its start resolved as a failed start (and releases it)', async () => {
+    let live = 0;
+    const blocker: PowerBlocker = {
+      name: 'eager',
+      unavailableReason: undefined,
+      start: (_why, onEnded) => {
+        live += 1;
+        onEnded('eager: died at once');
+        return Promise.resolve({ dispose: () => void (live -= 1) });
+      },
+    };
+    const ka = new KeepAwake({ blocker, power: new FakePower(), logger: silentLogger });
+    ka.acquireTurn('t1');
+    await ka.settled();
+    expect(ka.state).toMatchObject({ held: false, available: false, unavailableReason: 'eager: died at once' });
+    expect(live).toBe(0);
+  });
+
   it('never starts a blocker that is known to be unavailable, and says why', async () => {
     const blocker = new FakeBlocker();
     blocker.unavailableReason = 'systemd-inhibit is not installed (not on PATH), so this computer cannot be kept awake';

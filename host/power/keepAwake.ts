@@ -210,10 +210,31 @@ export class KeepAwake implements Disposable {
     const why = this.#reasons()
       .map((r) => WHY[r])
       .join(', ');
-    const attempt = this.#blocker.start(`Codex Host: ${why}`, (reason) => this.#onEnded(attempt, reason));
+    let mine: PowerBlock | undefined;
+    let endedEarly: string | undefined;
+    let attempt: Promise<PowerBlock>;
+    try {
+      attempt = this.#blocker.start(`Codex Host: ${why}`, (reason) => {
+        if (mine) this.#onEnded(mine, reason);
+        else endedEarly = reason;
+      });
+    } catch (err) {
+      attempt = Promise.reject(err instanceof Error ? err : new Error(errorMessage(err)));
+    }
+    const failed = (reason: string) => {
+      this.#failure = reason;
+      this.#gaveUp = true;
+      this.#logger.warn('cannot keep the computer awake', { mechanism: this.#blocker.name, reason });
+    };
     this.#starting = attempt.then(
       (block) => {
         this.#starting = undefined;
+        mine = block;
+        if (endedEarly !== undefined) {
+          block.dispose();
+          failed(endedEarly);
+          return;
+        }
         if (!this.#wanted()) {
           // The count fell to 0 (or we were disposed) while starting: never keep it.
           block.dispose();
@@ -225,23 +246,19 @@ export class KeepAwake implements Disposable {
       },
       (err: unknown) => {
         this.#starting = undefined;
-        this.#failure = errorMessage(err);
-        this.#gaveUp = true;
-        this.#logger.warn('cannot keep the computer awake', { mechanism: this.#blocker.name, reason: this.#failure });
+        failed(errorMessage(err));
       },
     );
     void this.#starting.then(() => this.#update());
   }
 
-  #onEnded(attempt: Promise<PowerBlock>, reason: string): void {
-    void attempt.then((block) => {
-      if (this.#block !== block) return;
-      this.#block = undefined;
-      this.#failure = reason;
-      this.#gaveUp = true;
-      this.#logger.warn('the keep-awake block ended by itself', { mechanism: this.#blocker.name, reason });
-      this.#update();
-    }, () => {});
+  #onEnded(block: PowerBlock, reason: string): void {
+    if (this.#block !== block) return;
+    this.#block = undefined;
+    this.#failure = reason;
+    this.#gaveUp = true;
+    this.#logger.warn('the keep-awake block ended by itself', { mechanism: this.#blocker.name, reason });
+    this.#update();
   }
 
   #release(): void {

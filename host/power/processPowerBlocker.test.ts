@@ -11,7 +11,7 @@ class FakeChild extends EventEmitter implements HelperProcess {
   readonly stderr = new EventEmitter();
   stdinEnded = false;
   signals: string[] = [];
-  readonly stdin = { end: () => void (this.stdinEnded = true) };
+  readonly stdin = { end: () => void (this.stdinEnded = true), on: () => this };
   kill(signal?: NodeJS.Signals): boolean {
     this.signals.push(signal ?? 'SIGTERM');
     return true;

@@ -15,7 +15,7 @@ import type { PowerBlock, PowerBlocker } from './powerBlocker.js';
 /** The subset of a `node:child_process` ChildProcess that this adapter uses. */
 export interface HelperProcess {
   readonly pid?: number | undefined;
-  readonly stdin: { end(): void } | null;
+  readonly stdin: { end(): void; on(event: 'error', listener: (err: Error) => void): unknown } | null;
   readonly stdout: { on(event: 'data', listener: (chunk: Buffer) => void): unknown } | null;
   readonly stderr: { on(event: 'data', listener: (chunk: Buffer) => void): unknown } | null;
   kill(signal?: NodeJS.Signals): boolean;
@@ -94,6 +94,8 @@ export class ProcessPowerBlocker implements PowerBlocker {
       };
       const timeoutMs = o.startTimeoutMs ?? 5000;
       timer = setTimeout(() => fail(`did not start within ${timeoutMs} ms`), timeoutMs);
+      // Ending the pipe of a helper that already exited may raise EPIPE: expected, not a crash.
+      child.stdin?.on('error', () => {});
       child.stderr?.on('data', (chunk) => {
         stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP_BYTES);
       });

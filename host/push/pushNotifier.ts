@@ -132,6 +132,7 @@ export class PushNotifier {
   async #sendOne(device: PushDeviceRecord, subject: string, payload: string, delivery: ReturnType<typeof pushDelivery>): Promise<Outcome> {
     const sub = device.subscription!;
     const log = { device: device.deviceId.slice(0, 8), origin: endpointOrigin(sub.endpoint) };
+    if (this.#disposed) return 'failed'; // queued behind the concurrency limit when the host stopped
     let request: { headers: Record<string, string>; body: Buffer };
     try {
       const details = webpush.generateRequestDetails({ endpoint: sub.endpoint, keys: { ...sub.keys } }, payload, {
