@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 // static imports and re-exports (`import x from 'y'`, `export * from 'y'`), side-effect imports
 // (`import 'y'`), dynamic imports and `vi.mock('y')`-style specifiers are all caught.
 const IMPORT_RE =
-  /(?:^|[\n;])\s*(?:import|export)\s(?:[^'"`;]*?\sfrom\s*)?['"]([^'"]+)['"]|(?:^|[^.\w])import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  /(?:^|[\n;])\s*(?:import|export)\s(?:[^'"`;()=]*?\sfrom\s*)?['"]([^'"]+)['"]|(?:^|[^.\w])import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** Which npm packages each production folder may import (sub-paths count as the package). */
 export const ALLOWED_PACKAGES = {
