@@ -50,7 +50,8 @@ export async function preferredKeyTypes(check: HostKeyCheck, entries: readonly K
 export async function verifyHostKey(check: HostKeyCheck, entries: readonly KnownHostEntry[], key: Buffer): Promise<void> {
   const fingerprint = fingerprintSha256(key);
   const keyType = keyTypeOfBlob(key);
-  const details = { host: check.name, fingerprint, keyType };
+  // The public key itself (not secret) rides along so the user can trust exactly this key.
+  const details = { host: check.name, fingerprint, keyType, key: key.toString('base64') };
   const known = checkKnownHosts(entries, check.name, key);
   if (known.kind === 'revoked') {
     throw new SshError('host-key-revoked', `Host key revoked — refusing to connect: ${fingerprint} is marked @revoked in ${known.entry.file} line ${known.entry.line}`, details);

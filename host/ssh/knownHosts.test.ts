@@ -79,7 +79,7 @@ describe('verifyHostKey with the trust store', () => {
     const err = await errorOf(verifyHostKey(c, await loadKnownHosts(c.knownHostsFiles, c.readFile), key1));
     expect(err.code).toBe('host-key-unknown');
     expect(err.message).toBe(`Host key unknown — fingerprint ${K1_FP} (ssh-ed25519); check it with the host's owner, then trust it`);
-    expect(err.details).toEqual({ host: '[127.0.0.1]:2222', fingerprint: K1_FP, keyType: 'ssh-ed25519' });
+    expect(err.details).toEqual({ host: '[127.0.0.1]:2222', fingerprint: K1_FP, keyType: 'ssh-ed25519', key: K1 });
     await store.trust('[127.0.0.1]:2222', key1);
     await expect(verifyHostKey(c, [], key1)).resolves.toBeUndefined();
     // a fresh store instance reads the decision back from the file
