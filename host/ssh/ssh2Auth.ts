@@ -40,6 +40,8 @@ export function createAuthSequence(host: ResolvedSshHost, deps: AuthDeps): NextA
   return async (methodsLeft) => {
     // A prompt that failed inside keyboard-interactive ends the sequence with its own error.
     if (refusal) throw refusal;
+    // First ask with "none", like OpenSSH: the server's answer lists the methods it accepts.
+    if (methodsLeft === null) return { type: 'none', username: host.user };
     for (let step = steps.shift(); step; step = steps.shift()) {
       switch (step.kind) {
         case 'agent': {
@@ -57,7 +59,7 @@ export function createAuthSequence(host: ResolvedSshHost, deps: AuthDeps): NextA
           continue;
         }
         case 'keyboard-interactive': {
-          if (!offered(methodsLeft, 'keyboard-interactive') || methodsLeft === null) continue;
+          if (!offered(methodsLeft, 'keyboard-interactive')) continue;
           return {
             type: 'keyboard-interactive',
             username: host.user,
@@ -75,7 +77,7 @@ export function createAuthSequence(host: ResolvedSshHost, deps: AuthDeps): NextA
           };
         }
         case 'password': {
-          if (methodsLeft === null || !offered(methodsLeft, 'password')) continue;
+          if (!offered(methodsLeft, 'password')) continue;
           const title = step.attempt === 1 ? `Password for ${who}` : `Password for ${who} (try ${step.attempt} of ${PASSWORD_TRIES}: the last one was refused)`;
           const [password] = await askUser(deps.prompter, { host: host.alias, kind: 'password', title, instructions: '', prompts: [{ text: 'Password:', echo: false }] }, deps.promptTimeoutMs);
           return { type: 'password', username: host.user, password: password ?? '' };
