@@ -48,6 +48,12 @@ export async function resolveSshHost(options: ResolveSshHostOptions): Promise<Re
       .filter((l) => l && !/^Pseudo-terminal will not be allocated/.test(l))
       .join('; ')
       .slice(0, 300);
+    // OpenSSH refuses the whole file over one bad line; discovery skipped that block, so the
+    // parser can still resolve the others (the note says why the answer is not OpenSSH's).
+    if (/bad configuration option|line \d+:/i.test(why)) {
+      const r = resolveWithParser(options.alias, await options.fallbackConfig(), options.context);
+      return { ...r, note: `ssh -G refused the config (${why}); resolved with Codex Host's parser, which skips the broken entry` };
+    }
     throw new SshError('resolve', `ssh -G ${options.alias} failed: ${why || `exit code ${result.code}`}`);
   }
   return toResolvedHost(options.alias, parseSshGOutput(result.stdout), 'openssh', options.context);

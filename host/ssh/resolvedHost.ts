@@ -39,6 +39,8 @@ export interface ResolvedSshHost {
   readonly pubkeyAuthentication: boolean;
   /** Where the settings came from. */
   readonly source: 'openssh' | 'parser' | 'manual';
+  /** Why the parser answered although an OpenSSH client exists (a broken config line). */
+  readonly note?: string;
 }
 
 /** Keyword → every value given for it (lowercase keywords, as `ssh -G` prints them). */
