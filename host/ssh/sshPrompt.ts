@@ -39,8 +39,9 @@ export async function askUser(prompter: SshPrompter | undefined, request: SshPro
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // Reject before aborting: the abort makes the prompter resolve "cancelled", which must not win the race.
       reject(new SshError('prompt-timeout', `${what} — nobody answered the prompt for ${request.host} within ${Math.round(timeoutMs / 1000)} s; connect again and answer it`));
+      controller.abort();
     }, timeoutMs);
   });
   try {
