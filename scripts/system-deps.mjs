@@ -8,6 +8,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 const REQUIRED = [
   { command: 'tmux', pkg: 'tmux', why: 'runs the real `codex --remote` TUI in e2e tests' },
   { command: 'keyctl', pkg: 'keyutils', why: 'a private kernel keyring session for the OS secret store test' },
+  { command: '/usr/sbin/sshd', pkg: 'openssh-server', why: 'the real sshd the SSH host tests connect to' },
+  { command: 'ssh', pkg: 'openssh-client', why: 'ssh -G resolves SSH host aliases in the SSH tests' },
+  { command: 'csh', pkg: 'csh', why: 'a csh login shell for the SSH remote-engine tests' },
+  { command: 'tcsh', pkg: 'tcsh', why: 'a tcsh login shell for the SSH remote-engine tests' },
+  { command: 'fish', pkg: 'fish', why: 'a fish login shell for the SSH remote-engine tests' },
+  { command: 'zsh', pkg: 'zsh', why: 'a zsh login shell for the SSH remote-engine tests' },
 ];
 
 function has(command) {

@@ -1,0 +1,108 @@
+/**
+ * The hub's `EnginePort` for an SSH host (issue #10 §4): `connect()` opens one proxy channel to
+ * the remote engine per client; the engine state follows the connection (connecting → starting,
+ * connected → running, reconnecting → restarting, a permanent error → failed, disabled →
+ * stopped); `onRestart` fires when the connection is lost, since every engine connection over
+ * it is gone. The SSH-specific state, phase and last error are exposed beside it.
+ */
+import type { EngineState } from '../../shared/protocol/hostMethods.js';
+import type { Transport } from '../../shared/rpc/transport.js';
+import { Emitter, type Disposable } from '../../shared/util/lifecycle.js';
+import type { EnginePort } from '../hub/enginePort.js';
+import type { SshHostConnection, SshHostError, SshHostState, SshHostStatus, SshPhase } from './sshHostConnection.js';
+
+export class SshEnginePort implements EnginePort, Disposable {
+  readonly #conn: SshHostConnection;
+  readonly #states = new Emitter<EngineState>();
+  readonly #restarts = new Emitter<void>();
+  readonly #subs: Disposable[];
+  #state: EngineState;
+  #everConnected = false;
+  #restartCount = 0;
+
+  constructor(connection: SshHostConnection) {
+    this.#conn = connection;
+    this.#state = this.#map(connection.status);
+    this.#subs = [
+      connection.onStatus((s) => {
+        const next = this.#map(s);
+        if (next !== this.#state) {
+          this.#state = next;
+          this.#states.fire(next);
+        }
+      }),
+      connection.onConnectionLost(() => {
+        this.#restartCount++;
+        this.#restarts.fire();
+      }),
+    ];
+  }
+
+  /** The host alias this port reaches. */
+  get alias(): string {
+    return this.#conn.alias;
+  }
+
+  get state(): EngineState {
+    return this.#state;
+  }
+
+  get version(): string | undefined {
+    return this.#conn.status.remote?.codexVersion;
+  }
+
+  get restarts(): number {
+    return this.#restartCount;
+  }
+
+  /** The SSH-level view for Settings and the CLI. */
+  get sshState(): SshHostState {
+    return this.#conn.status.state;
+  }
+
+  get phase(): SshPhase | undefined {
+    return this.#conn.status.phase;
+  }
+
+  get lastError(): SshHostError | undefined {
+    return this.#conn.status.lastError;
+  }
+
+  get status(): SshHostStatus {
+    return this.#conn.status;
+  }
+
+  connect(): Promise<Transport> {
+    return this.#conn.openTransport();
+  }
+
+  onStateChange(listener: (state: EngineState) => void): Disposable {
+    return this.#states.on(listener);
+  }
+
+  onRestart(listener: () => void): Disposable {
+    return this.#restarts.on(listener);
+  }
+
+  dispose(): void {
+    for (const s of this.#subs) s.dispose();
+    this.#states.clear();
+    this.#restarts.clear();
+  }
+
+  #map(s: SshHostStatus): EngineState {
+    switch (s.state) {
+      case 'connected':
+        this.#everConnected = true;
+        return 'running';
+      case 'connecting':
+      case 'disconnected':
+        return this.#everConnected ? 'restarting' : 'starting';
+      case 'error':
+        return 'failed';
+      case 'disabled':
+        this.#everConnected = false;
+        return 'stopped';
+    }
+  }
+}

@@ -1,0 +1,348 @@
+/**
+ * The SSH hosts service the hub's environment registry, Settings and the CLI will call
+ * (issue #10 §4–5): list (discovered aliases with their entry errors, and hosts added by hand),
+ * enable / disable / restart, trust an unknown host key, add / remove manual hosts, answer
+ * password prompts, and one `SshEnginePort` per enabled host. Which hosts are enabled and the
+ * manual hosts live in `ssh-hosts.json` in the data dir (written atomically); nothing is
+ * contacted or resolved until a host is enabled, and only enabled hosts connect at startup.
+ */
+import { randomBytes, createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { z } from 'zod';
+import { errorMessage } from '../../shared/util/errors.js';
+import { Emitter, type Disposable } from '../../shared/util/lifecycle.js';
+import { silentLogger, type Logger } from '../../shared/util/logger.js';
+import { readJsonFile, writeJsonAtomic } from '../storage/atomicFile.js';
+import type { ConfigFs } from './configFs.js';
+import { dialTcp } from './dialTcp.js';
+import { discoverSshHosts, type DiscoveryProblem, type SshDiscovery } from './discoverSshHosts.js';
+import { HostKeyTrustStore } from './hostKeyTrustStore.js';
+import { manualHostSchema, manualToResolved, parseManualHost, type ManualHost, type ManualHostInput } from './manualHost.js';
+import { RemoteEngine } from './remoteEngine.js';
+import type { ResolveContext, ResolvedSshHost } from './resolvedHost.js';
+import { resolveSshHost } from './resolveSshHost.js';
+import type { RunProgram } from './runProgram.js';
+import { openSsh2Session, type OpenSessionOptions, type SshSession } from './ssh2Client.js';
+import { connectSshHost } from './sshConnect.js';
+import { SshEnginePort } from './sshEnginePort.js';
+import { SshHostConnection, type SshHostStatus } from './sshHostConnection.js';
+import { SshError } from './sshErrors.js';
+import { DEFAULT_PROMPT_TIMEOUT_MS, type SshPrompter, type SshPromptRequest } from './sshPrompt.js';
+
+const stateSchema = z.object({
+  version: z.literal(1),
+  instanceId: z.string().regex(/^[0-9a-f]{16}$/),
+  enabled: z.array(z.string().min(1).max(255)).max(1000),
+  manual: z.array(manualHostSchema).max(1000),
+});
+type State = z.output<typeof stateSchema>;
+
+export interface SshHostView {
+  readonly name: string;
+  readonly source: 'config' | 'manual';
+  /** Where a config alias is defined. */
+  readonly file?: string;
+  readonly line?: number;
+  /** For manual hosts: what was entered. */
+  readonly manual?: ManualHost;
+  readonly enabled: boolean;
+  readonly status: SshHostStatus;
+}
+
+export interface SshHostList {
+  readonly hosts: readonly SshHostView[];
+  /** Config entries that could not be read (with their error), listed beside the hosts. */
+  readonly problems: readonly DiscoveryProblem[];
+  readonly configFile: string;
+}
+
+/** A question waiting for the user (the UI/CLI answers with `answerPrompt`). */
+export interface PendingPrompt {
+  readonly id: string;
+  readonly request: SshPromptRequest;
+}
+
+export interface SshHostsOptions {
+  readonly dataDir: string;
+  readonly home: string;
+  /** The ssh config to read; default `~/.ssh/config` (anything else is passed to `ssh -G -F`). */
+  readonly configFile?: string;
+  readonly context: ResolveContext;
+  readonly logger?: Logger;
+  readonly promptTimeoutMs?: number;
+  /** Injected I/O (tests); the defaults are the real ones. */
+  readonly fs?: ConfigFs;
+  readonly run?: RunProgram;
+  readonly sshBinary?: string;
+  readonly openSession?: (o: OpenSessionOptions) => Promise<SshSession>;
+  readonly dial?: (host: string, port: number, timeoutMs: number) => Promise<Duplex>;
+  readonly startEngine?: ConstructorParameters<typeof SshHostConnection>[0]['startEngine'];
+  readonly backoff?: { initialMs?: number; maxMs?: number };
+}
+
+export class SshHosts implements Disposable {
+  readonly #o: SshHostsOptions;
+  readonly #stateFile: string;
+  readonly #trust: HostKeyTrustStore;
+  readonly #logger: Logger;
+  readonly #changed = new Emitter<void>();
+  readonly #prompts = new Emitter<PendingPrompt>();
+  readonly #pending = new Map<string, { prompt: PendingPrompt; resolve: (a: readonly string[] | undefined) => void }>();
+  readonly #connections = new Map<string, { conn: SshHostConnection; port: SshEnginePort; subs: Disposable[] }>();
+  #state: State;
+  #discovery: SshDiscovery | undefined;
+  #writes: Promise<unknown> = Promise.resolve();
+
+  private constructor(o: SshHostsOptions, state: State) {
+    this.#o = o;
+    this.#state = state;
+    this.#stateFile = path.join(o.dataDir, 'ssh-hosts.json');
+    this.#trust = new HostKeyTrustStore({ file: path.join(o.dataDir, 'ssh-known-hosts.json') });
+    this.#logger = o.logger ?? silentLogger;
+  }
+
+  /** Loads the state file and connects the hosts the user enabled earlier. */
+  static async open(o: SshHostsOptions): Promise<SshHosts> {
+    const file = path.join(o.dataDir, 'ssh-hosts.json');
+    let state: State | undefined;
+    try {
+      state = await readJsonFile(file, stateSchema);
+    } catch (err) {
+      throw new Error(`the SSH hosts file ${file} cannot be read (${errorMessage(err)}); fix or remove it`);
+    }
+    const hosts = new SshHosts(o, state ?? { version: 1, instanceId: randomBytes(8).toString('hex'), enabled: [], manual: [] });
+    if (!state) await hosts.#save();
+    for (const name of hosts.#state.enabled) hosts.#connection(name).conn.start();
+    return hosts;
+  }
+
+  get configFile(): string {
+    return this.#o.configFile ?? path.join(this.#o.home, '.ssh', 'config');
+  }
+
+  /** Discovered + manual hosts with their status (discovers on first use; `refresh` re-reads). */
+  async list(): Promise<SshHostList> {
+    const d = this.#discovery ?? (await this.refresh());
+    const view = (name: string, rest: Omit<SshHostView, 'name' | 'enabled' | 'status'>): SshHostView => ({
+      name,
+      ...rest,
+      enabled: this.#state.enabled.includes(name),
+      status: this.#connections.get(name)?.conn.status ?? { state: 'disabled', phase: undefined, lastError: undefined, target: undefined, remote: undefined, disconnects: 0, retryInMs: undefined },
+    });
+    const manualNames = new Set(this.#state.manual.map((m) => m.name));
+    return {
+      configFile: d.configFile,
+      problems: d.problems,
+      hosts: [
+        ...d.hosts.filter((h) => !manualNames.has(h.alias)).map((h) => view(h.alias, { source: 'config', file: h.file, line: h.line })),
+        ...this.#state.manual.map((m) => view(m.name, { source: 'manual', manual: m })),
+      ],
+    };
+  }
+
+  /** Reads the ssh config again (never contacts a host). */
+  async refresh(): Promise<SshDiscovery> {
+    this.#discovery = await discoverSshHosts({ configFile: this.configFile, home: this.#o.home, sshDir: path.join(this.#o.home, '.ssh'), ...(this.#o.fs ? { fs: this.#o.fs } : {}) });
+    this.#changed.fire();
+    return this.#discovery;
+  }
+
+  async enable(name: string): Promise<void> {
+    await this.#known(name);
+    if (!this.#state.enabled.includes(name)) {
+      this.#state = { ...this.#state, enabled: [...this.#state.enabled, name] };
+      await this.#save();
+    }
+    this.#connection(name).conn.start();
+    this.#changed.fire();
+  }
+
+  async disable(name: string): Promise<void> {
+    if (this.#state.enabled.includes(name)) {
+      this.#state = { ...this.#state, enabled: this.#state.enabled.filter((n) => n !== name) };
+      await this.#save();
+    }
+    await this.#connections.get(name)?.conn.stop();
+    this.#changed.fire();
+  }
+
+  async restart(name: string): Promise<void> {
+    const c = this.#connections.get(name);
+    if (!c || !this.#state.enabled.includes(name)) throw new SshError('config', `${name} is not enabled`);
+    await c.conn.restart();
+  }
+
+  /**
+   * Trusts the host key the last connection attempt refused as unknown, if its fingerprint is
+   * exactly `fingerprint` (what the user was shown), then reconnects.
+   */
+  async trust(name: string, fingerprint: string): Promise<void> {
+    const c = this.#connections.get(name);
+    const err = c?.conn.status.lastError;
+    if (!c || err?.code !== 'host-key-unknown' || !err.details.key || !err.details.host) throw new SshError('config', `no unknown host key is waiting to be trusted for ${name}; connect it first`);
+    if (err.details.fingerprint !== fingerprint) throw new SshError('host-key-unknown', `${name} presented ${err.details.fingerprint}, not ${fingerprint}; nothing was trusted`);
+    await this.#trust.trust(err.details.host, Buffer.from(err.details.key, 'base64'));
+    await c.conn.restart();
+  }
+
+  /** Adds a host by hand (checked; the name must not clash with a config alias or another manual host). */
+  async add(input: ManualHostInput): Promise<ManualHost> {
+    const host = parseManualHost(input, this.#o.home);
+    const d = this.#discovery ?? (await this.refresh());
+    if (d.hosts.some((h) => h.alias === host.name) || this.#state.manual.some((m) => m.name === host.name)) throw new SshError('config', `a host named ${host.name} exists already`);
+    this.#state = { ...this.#state, manual: [...this.#state.manual, host] };
+    await this.#save();
+    this.#changed.fire();
+    return host;
+  }
+
+  /** Removes a manual host (and disables it); also forgets its trusted host keys. */
+  async remove(name: string): Promise<void> {
+    const m = this.#state.manual.find((x) => x.name === name);
+    if (!m) throw new SshError('config', `${name} is not a host added by hand (config hosts are removed from ~/.ssh/config)`);
+    await this.disable(name);
+    this.#state = { ...this.#state, manual: this.#state.manual.filter((x) => x.name !== name) };
+    await this.#save();
+    await this.#trust.forget(m.port === 22 ? m.hostName : `[${m.hostName}]:${m.port}`);
+    this.#disposeConnection(name);
+    this.#changed.fire();
+  }
+
+  /** The engine port of a host (created on first enable); undefined for unknown names. */
+  enginePort(name: string): SshEnginePort | undefined {
+    return this.#connections.get(name)?.port;
+  }
+
+  status(name: string): SshHostStatus | undefined {
+    return this.#connections.get(name)?.conn.status;
+  }
+
+  /** Any change of the list or of a host's status. */
+  onChange(listener: () => void): Disposable {
+    return this.#changed.on(listener);
+  }
+
+  /** A password / passphrase / keyboard-interactive question for the user. */
+  onPrompt(listener: (p: PendingPrompt) => void): Disposable {
+    return this.#prompts.on(listener);
+  }
+
+  pendingPrompts(): PendingPrompt[] {
+    return [...this.#pending.values()].map((p) => p.prompt);
+  }
+
+  answerPrompt(id: string, answers: readonly string[]): void {
+    const p = this.#pending.get(id);
+    if (!p) throw new SshError('prompt-timeout', 'that prompt is no longer waiting (it was answered, cancelled or timed out)');
+    p.resolve(answers);
+  }
+
+  cancelPrompt(id: string): void {
+    this.#pending.get(id)?.resolve(undefined);
+  }
+
+  /** Stops every connection and its remote engine. */
+  async dispose(): Promise<void> {
+    for (const p of this.#pending.values()) p.resolve(undefined);
+    await Promise.all([...this.#connections.values()].map((c) => c.conn.stop()));
+    for (const name of [...this.#connections.keys()]) this.#disposeConnection(name);
+    this.#changed.clear();
+    this.#prompts.clear();
+    await this.#writes;
+  }
+
+  readonly #prompter: SshPrompter = {
+    prompt: (request, signal) =>
+      new Promise((resolve) => {
+        const id = randomBytes(8).toString('hex');
+        const done = (a: readonly string[] | undefined) => {
+          if (!this.#pending.delete(id)) return;
+          signal.removeEventListener('abort', onAbort);
+          resolve(a);
+          this.#changed.fire();
+        };
+        const onAbort = () => done(undefined);
+        signal.addEventListener('abort', onAbort, { once: true });
+        const prompt = { id, request };
+        this.#pending.set(id, { prompt, resolve: done });
+        this.#prompts.fire(prompt);
+        this.#changed.fire();
+      }),
+  };
+
+  async #known(name: string): Promise<void> {
+    if (this.#state.manual.some((m) => m.name === name)) return;
+    const d = this.#discovery ?? (await this.refresh());
+    if (!d.hosts.some((h) => h.alias === name)) throw new SshError('config', `there is no host ${name} in ${d.configFile} or among the hosts added by hand`);
+  }
+
+  #connection(name: string): { conn: SshHostConnection; port: SshEnginePort } {
+    const existing = this.#connections.get(name);
+    if (existing) return existing;
+    const o = this.#o;
+    const promptTimeoutMs = o.promptTimeoutMs ?? DEFAULT_PROMPT_TIMEOUT_MS;
+    const readKeyFile = (p: string) => readFile(p).catch(() => undefined);
+    const resolveAlias = async (alias: string): Promise<ResolvedSshHost> => {
+      const manual = this.#state.manual.find((m) => m.name === alias);
+      if (manual) return manualToResolved(manual, o.context);
+      return resolveSshHost({
+        alias,
+        ...(o.configFile ? { configFile: o.configFile } : {}),
+        context: o.context,
+        fallbackConfig: async () => (this.#discovery ?? (await this.refresh())).config,
+        ...(o.run ? { run: o.run } : {}),
+        ...(o.sshBinary ? { sshBinary: o.sshBinary } : {}),
+      });
+    };
+    const tag = createHash('sha256').update(`${this.#state.instanceId}\u0000${name}`).digest('hex').slice(0, 12);
+    const conn = new SshHostConnection({
+      alias: name,
+      resolve: () => resolveAlias(name),
+      connect: (host, onPhase) =>
+        connectSshHost(
+          host,
+          {
+            openSession: o.openSession ?? openSsh2Session,
+            dial: o.dial ?? dialTcp,
+            resolveHop: async (hop) => {
+              const r = await resolveAlias(hop.host).catch(() => undefined);
+              const base = r ?? manualToResolved({ name: hop.host, user: hop.user ?? o.context.localUser, hostName: hop.host, port: hop.port ?? 22 }, o.context);
+              // The hop's own ProxyJump is not followed (one chain per host: docs/ssh.md, Limits).
+              return { ...base, ...(hop.user ? { user: hop.user } : {}), ...(hop.port ? { port: hop.port } : {}), proxyJump: [] };
+            },
+            readKnownHosts: (f) => readFile(f, 'utf8').catch(() => undefined),
+            trustStore: this.#trust,
+            readKeyFile,
+            prompter: this.#prompter,
+            promptTimeoutMs,
+          },
+          (p) => onPhase(p),
+        ),
+      startEngine: o.startEngine ?? ((session, previous, onPhase) => RemoteEngine.start(session, { tag, ...(previous ? { previous } : {}), onPhase })),
+      ...(o.backoff ? { backoff: o.backoff } : {}),
+      logger: this.#logger.child(`ssh:${name}`),
+    });
+    const port = new SshEnginePort(conn);
+    const subs = [conn.onStatus(() => this.#changed.fire())];
+    const entry = { conn, port, subs };
+    this.#connections.set(name, entry);
+    return entry;
+  }
+
+  #disposeConnection(name: string): void {
+    const c = this.#connections.get(name);
+    if (!c) return;
+    for (const s of c.subs) s.dispose();
+    c.port.dispose();
+    this.#connections.delete(name);
+  }
+
+  #save(): Promise<void> {
+    const snapshot = this.#state;
+    const run = this.#writes.then(() => writeJsonAtomic(this.#stateFile, snapshot));
+    this.#writes = run.catch(() => undefined);
+    return run;
+  }
+}
