@@ -24,6 +24,10 @@ export const RpcErrorCode = {
   TooManyPending: -32053,
   /** The client is sending requests faster than the hub allows; retry later. */
   RateLimited: -32054,
+  /** The peer's result did not match the method's declared result schema (HostClient). */
+  UnexpectedResult: -32055,
+  /** The hub did not pass an approval answer on: its audit line could not be written. */
+  AnswerNotApplied: -32056,
 } as const;
 
 export class RpcError extends Error {
