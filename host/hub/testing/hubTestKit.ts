@@ -53,7 +53,7 @@ export class MemoryEngine implements EnginePort {
     far.onMessage((t) => side.received.push(t));
     side.conn.onRequest('initialize', (params) => {
       side.monitor = (params as { clientInfo?: { title?: unknown } } | undefined)?.clientInfo?.title === 'Codex Host monitor';
-      if (!side.monitor) {
+      if (!side.monitor && !this.clients.includes(side)) {
         this.clients.push(side);
         this.#connected.fire(side);
       }
@@ -150,6 +150,12 @@ export function createTestHub(o: TestHubOptions = {}) {
     return { conn, transport: clientSide, received, closed, next, send: (v) => clientSide.send(JSON.stringify(v)) };
   };
   return { engine, hub, audit: memoryAudit, attach };
+}
+
+/** Makes a client leave approval requests unanswered (the test answers them by hand). */
+export function answersByHand(c: TestClient): TestClient {
+  c.conn.onRequest('item/commandExecution/requestApproval', () => new Promise(() => {}));
+  return c;
 }
 
 /** A command approval request as the engine sends it. */
