@@ -54,4 +54,14 @@ describe('FileAuditLog', () => {
     expect((await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as AuditEntry).decision)).toEqual(['a', 'b']);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
+
+  it('opens the file again when it was deleted or replaced since the last line', async () => {
+    const file = path.join(dir, 'audit.jsonl');
+    const log = new FileAuditLog(file);
+    await log.append(entry('first'));
+    await rm(file);
+    await log.append(entry('second'));
+    await log.close();
+    expect((await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as AuditEntry).decision)).toEqual(['second']);
+  });
 });

@@ -4,9 +4,10 @@
  * written survives a crash. Writes are serialized; a failing write is reported to the caller
  * (the hub then drops the approval instead of applying it unaudited) and kept as the log's
  * `problem` until a later write succeeds. Nothing is cached across a failure: the next append
- * opens the file again (red-team P7).
+ * opens the file again (red-team P7); a file that was deleted or replaced since it was opened
+ * is opened again too, so lines never go to an unlinked inode.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { ClientKind } from '../../shared/protocol/clientIdentity.js';
 import { errorMessage } from '../../shared/util/errors.js';
 import { Emitter, type Disposable } from '../../shared/util/lifecycle.js';
@@ -76,6 +77,11 @@ export class FileAuditLog implements AuditSink {
   #run(step: (fh: FileHandle) => Promise<void>): Promise<void> {
     const run = this.#chain.then(async () => {
       try {
+        if (this.#handle && !(await this.#stillThePath(this.#handle))) {
+          const stale = this.#handle;
+          this.#handle = undefined;
+          await stale.close().catch(() => {});
+        }
         this.#handle ??= await open(this.path, 'a', 0o600);
         await step(this.#handle);
       } catch (err) {
@@ -91,6 +97,16 @@ export class FileAuditLog implements AuditSink {
     // Keep the chain alive after a failure so later entries are still tried.
     this.#chain = run.catch(() => {});
     return run;
+  }
+
+  /** Whether the open handle is still the file at `path` (not deleted, not replaced). */
+  async #stillThePath(fh: FileHandle): Promise<boolean> {
+    try {
+      const [atPath, open] = await Promise.all([stat(this.path), fh.stat()]);
+      return atPath.ino === open.ino && atPath.dev === open.dev;
+    } catch {
+      return false;
+    }
   }
 
   #setProblem(problem: string | undefined): void {
