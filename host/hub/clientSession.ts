@@ -152,7 +152,7 @@ export class ClientSession implements HostConnection {
         this.#replyError(msg.id, new RpcError(RpcErrorCode.MethodNotFound, `Method not found: ${msg.method}`));
         return;
       }
-      this.#forward(text, msg.id);
+      this.#forward(text, msg.id, `request ${msg.method.slice(0, 64)}`);
       return;
     }
     if (msg.kind === 'notification') {
@@ -160,7 +160,7 @@ export class ClientSession implements HostConnection {
         this.#replyError(null, new RpcError(RpcErrorCode.ServerOverloaded, `Rate limit exceeded: notification ${msg.method.slice(0, 64)} was dropped; retry later.`));
         return;
       }
-      this.#forward(text, null);
+      this.#forward(text, null, `notification ${msg.method.slice(0, 64)}`);
       return;
     }
     // An error without an id answers nothing; replying could start an error ping-pong.
@@ -185,7 +185,7 @@ export class ClientSession implements HostConnection {
     const env = this.#env;
     const claim = env?.approvals.noteAnswer(id);
     if (!env || !claim) {
-      this.#forward(text, null);
+      if (!this.#forward(text, null, `the answer to server request ${shown}`)) this.#delivered.restore(id, method);
       return;
     }
     // Checked before the audit line is written, so a refused answer leaves no "applied" line.
@@ -198,10 +198,11 @@ export class ClientSession implements HostConnection {
     this.#outbox.pushHeld(text, this.#auditAnswer(env, id, method, decision, claim));
   }
 
-  /** Passes an engine-bound message on (in order, behind held answers); refuses it when that queue is full. */
-  #forward(text: string, requestId: RpcId | null): void {
-    if (this.#outbox.push(text)) return;
-    this.#replyError(requestId, this.#heldFullError('this message', null));
+  /** Passes an engine-bound message on (in order, behind held answers); refuses it, saying `what` was dropped, when that queue is full. */
+  #forward(text: string, requestId: RpcId | null, what: string): boolean {
+    if (this.#outbox.push(text)) return true;
+    this.#replyError(requestId, this.#heldFullError(what, null));
+    return false;
   }
 
   #heldFullError(what: string, requestId: RpcId | null): RpcError {

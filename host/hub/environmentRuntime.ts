@@ -4,7 +4,7 @@
  * the subscriptions that report its changes. An engine restart resets only this environment.
  */
 import type { EngineState, EnvironmentInfo } from '../../shared/protocol/hostMethods.js';
-import { DisposableStore } from '../../shared/util/lifecycle.js';
+import type { Disposable } from '../../shared/util/lifecycle.js';
 import type { Logger } from '../../shared/util/logger.js';
 import { ApprovalTracker } from './approvalTracker.js';
 import { BusyTracker } from './busyTracker.js';
@@ -21,19 +21,19 @@ export class EnvironmentRuntime {
   readonly entry: EnvironmentEntry;
   readonly approvals = new ApprovalTracker();
   readonly #busy: BusyTracker;
-  readonly #store = new DisposableStore();
+  readonly #subs: Disposable[] = [];
 
   constructor(entry: EnvironmentEntry, events: EnvironmentEvents, logger: Logger, hostVersion: string) {
     this.entry = entry;
     this.#busy = new BusyTracker(entry.engine, logger.child('monitor'), hostVersion);
-    this.#store.add(
+    this.#subs.push(
       entry.engine.onRestart(() => {
         this.approvals.reset();
         events.onRestart(this);
       }),
+      entry.engine.onStateChange((s) => events.onStateChange(this, s)),
+      this.#busy.onBusyChanged((b) => events.onBusyChanged(this, b)),
     );
-    this.#store.add(entry.engine.onStateChange((s) => events.onStateChange(this, s)));
-    this.#store.add(this.#busy.onBusyChanged((b) => events.onBusyChanged(this, b)));
   }
 
   get id(): string {
@@ -60,8 +60,9 @@ export class EnvironmentRuntime {
     };
   }
 
+  /** Stops watching the engine (synchronously: no event of this environment fires afterwards). */
   dispose(): void {
-    void this.#store.dispose();
+    for (const d of this.#subs.splice(0)) d.dispose();
     this.#busy.dispose();
   }
 }

@@ -123,7 +123,7 @@ describe('hub hardening: answers (P5, P6, P16)', () => {
     a.send({ id: 11, method: 'thread/list', params: {} });
     a.send({ id: 12, method: 'thread/list', params: {} });
     const refused = await a.next((m) => m.id === 12);
-    expect(refused.error).toEqual({ code: -32001, message: 'Too many messages waiting for the audit log (at most 3 or 8 MiB); this message was dropped; retry later.' });
+    expect(refused.error).toEqual({ code: -32001, message: 'Too many messages waiting for the audit log (at most 3 or 8 MiB); request thread/list was dropped; retry later.' });
     audit.release();
     await expect.poll(() => side.received.filter((t) => [2, 10, 11].includes(JSON.parse(t).id)).length).toBe(3);
     expect(side.received.some((t) => JSON.parse(t).id === 12)).toBe(false);
