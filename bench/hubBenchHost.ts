@@ -53,7 +53,7 @@ export async function startHubBenchHost(workdir: string, env: NodeJS.ProcessEnv)
     logger: silentLogger,
     hostVersion: '0.1.0',
     // The default rate limit (200/s, burst 1000) would throttle 2 000 back-to-back requests.
-    limits: { requestsPerSecond: 1e6, requestBurst: 1e6, maxClients: MAX_CLIENTS },
+    limits: { requestsPerSecond: 1e6, requestBurst: 1e6, maxClients: MAX_CLIENTS, maxClientsPerKind: { cli: MAX_CLIENTS } },
   });
   const listener = await startWsListener({
     config: parseListenerOptions({ listen: 'ws://127.0.0.1:0' }),

@@ -15,7 +15,8 @@ import { checkCodexVersion } from '../engine/checkCodexVersion.js';
 import { EngineSupervisor } from '../engine/engineSupervisor.js';
 import { findCodexBinary } from '../engine/findCodexBinary.js';
 import { SupervisedEnginePort } from '../engine/supervisedEnginePort.js';
-import { Hub, type ExtraHostHandlers } from '../hub/hub.js';
+import { Hub, type HostInfoDescriber } from '../hub/hub.js';
+import type { HostFeatureTables } from '../hub/hostFeatures.js';
 import type { ListenerConfig } from '../listener/listenerOptions.js';
 import { startWsListener, type WsListener } from '../listener/wsListener.js';
 import { ensureDataDir } from '../storage/dataDir.js';
@@ -43,7 +44,7 @@ export interface HostAppOptions {
   readonly progress?: (line: string) => void;
   /**
    * Features built on the hub (remote access) plug in here: called once the hub exists; may
-   * register host/ handlers and return a stop function and host/info fields.
+   * return complete host feature tables, host/info fields and a stop function.
    */
   readonly extensions?: readonly HostExtension[];
 }
@@ -51,8 +52,8 @@ export interface HostAppOptions {
 export interface HostExtension {
   readonly name: string;
   start(ctx: { hub: Hub; dataDir: string; logger: Logger; hostName: string }): Promise<{
-    handlers?: ExtraHostHandlers;
-    describe?: () => { relay?: string; hostId?: string };
+    features?: HostFeatureTables;
+    describe?: HostInfoDescriber;
     stop(): Promise<void>;
   }>;
 }
@@ -100,7 +101,7 @@ export async function startHost(o: HostAppOptions): Promise<RunningHost> {
 
     // The name goes into pairing links and welcome records, which only take clean display names.
     const hostName = toDisplayName(o.hostName ?? os.hostname(), 'Codex Host');
-    const describers: (() => { relay?: string; hostId?: string })[] = [];
+    const describers: HostInfoDescriber[] = [];
     let listener: WsListener | undefined;
     const hub = new Hub({
       engine: new SupervisedEnginePort(supervisor, engineVersion),
@@ -115,9 +116,13 @@ export async function startHost(o: HostAppOptions): Promise<RunningHost> {
     for (const ext of o.extensions ?? []) {
       progress(`starting ${ext.name}…`);
       const started = await ext.start({ hub, dataDir, logger: log.child(ext.name), hostName });
-      if (started.handlers) hub.registerHostHandlers(started.handlers);
       if (started.describe) describers.push(started.describe);
       stack.push(() => started.stop());
+      // Unwound first: the feature is off before the extension stops.
+      if (started.features) {
+        const features = hub.registerFeatures(started.features);
+        stack.push(async () => features.dispose());
+      }
     }
 
     if (o.listener) {

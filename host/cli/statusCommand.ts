@@ -1,17 +1,10 @@
 /** `codex-host status [--json]`: host/info from the running host, as text or JSON. */
 import type { HostInfo } from '../../shared/protocol/hostMethods.js';
-import { HostInfoSchema } from '../../shared/protocol/hostMethods.js';
-import { parseUnknown } from '../../shared/util/schema.js';
-import { connectControl } from '../control/controlClient.js';
+import { runHostCommand } from './hostCommand.js';
 
 export async function statusCommand(opts: { dataDir: string; json: boolean }, out: (s: string) => void): Promise<void> {
-  const conn = await connectControl(opts.dataDir);
-  try {
-    const info = parseUnknown(HostInfoSchema, await conn.request('host/info'), 'host/info result');
-    out(opts.json ? JSON.stringify(info, null, 2) : formatStatus(info));
-  } finally {
-    conn.close(1000, 'done');
-  }
+  const info = await runHostCommand('status', opts.dataDir, (host) => host.call('host/info'));
+  out(opts.json ? JSON.stringify(info, null, 2) : formatStatus(info));
 }
 
 export function formatStatus(info: HostInfo): string {
@@ -20,11 +13,20 @@ export function formatStatus(info: HostInfo): string {
     `  engine:   ${info.engine.state}${info.engine.version ? `, codex ${info.engine.version}` : ''}${info.engine.restarts ? `, ${info.engine.restarts} restart(s)` : ''}`,
     `  busy:     ${info.busy ? 'yes (a turn is running)' : 'no'}`,
   ];
+  if (info.audit.state !== 'ok') {
+    lines.push(`  audit:    audit log unavailable: ${info.audit.error ?? 'cannot be written'}; approvals are refused until it can be written`);
+  }
   if (info.hostId) lines.push(`  host id:  ${info.hostId}`);
   if (info.listener) lines.push(`  listener: ${info.listener}`);
-  if (info.relay) lines.push(`  relay:    ${info.relay}`);
-  const others = info.clients.filter((c) => c.kind !== 'cli');
-  lines.push(`  clients:  ${others.length === 0 ? 'none' : ''}`);
-  for (const c of others) lines.push(`    - ${c.kind.padEnd(7)} ${c.name || '(unnamed)'}  since ${c.connectedAt}`);
+  if (info.relay) {
+    const r = info.remoteAccess;
+    const state = r ? ` (${r.state}${r.lastError ? `; last error: ${r.lastError}` : ''})` : '';
+    lines.push(`  relay:    ${info.relay}${state}`);
+  }
+  const others = info.environments.filter((e) => e.id !== 'local');
+  for (const e of others) lines.push(`  env ${e.id}: ${e.state}${e.lastError ? ` (${e.lastError})` : ''}${e.busy ? ', busy' : ''}`);
+  const clients = info.clients.filter((c) => c.kind !== 'cli');
+  lines.push(`  clients:  ${clients.length === 0 ? 'none' : ''}`);
+  for (const c of clients) lines.push(`    - ${c.kind.padEnd(7)} ${c.name || '(unnamed)'}  since ${c.connectedAt}${c.environmentId !== 'local' ? `  in ${c.environmentId}` : ''}`);
   return lines.join('\n');
 }

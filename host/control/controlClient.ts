@@ -1,8 +1,10 @@
 /**
  * The CLI side of the control endpoint: reads the control file, connects as a `cli` client
- * with its token, and returns a JSON-RPC connection to the hub. "Not running" is one clear
- * error whether the file is missing, stale (the host crashed) or unreadable.
+ * with its token, and returns a JSON-RPC connection to the hub (or a typed `HostClient` over
+ * it). "Not running" is one clear error whether the file is missing, stale (the host crashed)
+ * or unreadable.
  */
+import { HostClient } from '../../shared/protocol/hostClient.js';
 import { RpcConnection } from '../../shared/rpc/connection.js';
 import { SchemaParseError } from '../../shared/util/schema.js';
 import { readJsonFile } from '../storage/atomicFile.js';
@@ -38,4 +40,14 @@ export async function connectControl(dataDir: string, options: { timeoutMs?: num
     throw new HostNotRunningError(`cannot reach the running codex-host at ${control.url}: ${msg}`);
   }
   return new RpcConnection(transport, { requestTimeoutMs: options.timeoutMs ?? 15_000 });
+}
+
+/** Connects to the running host, runs `use` with a typed client, and always closes the connection. */
+export async function withHostClient<T>(dataDir: string, use: (host: HostClient) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+  const host = new HostClient(await connectControl(dataDir, options));
+  try {
+    return await use(host);
+  } finally {
+    host.close(1000, 'done');
+  }
 }

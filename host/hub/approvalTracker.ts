@@ -3,8 +3,8 @@
  * input, elicitations) so the hub can audit who answered what. The engine fans one request out
  * to every subscribed connection with the same id and takes the first answer
  * (docs/engine.md §6); server request ids come from one per-process counter, so within one
- * engine process an id names one request whatever connection saw it. The tracker is reset when
- * the engine restarts.
+ * engine process an id names one request whatever connection saw it. The hub keeps one tracker
+ * per environment (two engines both start at id 0) and resets it when that engine restarts.
  */
 import type { RpcId } from '../../shared/rpc/messages.js';
 
@@ -29,6 +29,8 @@ export interface PendingApproval {
 
 const MAX_TRACKED = 4096;
 const MAX_SUMMARY = 500;
+/** A decision is a short word (accept, decline, …); anything longer is cut (red-team P6). */
+export const MAX_DECISION_CHARS = 256;
 
 export class ApprovalTracker {
   readonly #pending = new Map<string, PendingApproval>();
@@ -46,11 +48,6 @@ export class ApprovalTracker {
     this.#pending.set(key, { requestId, method, threadId: stringField(params, 'threadId'), summary: summarize(method, params), answered: false });
   }
 
-  /** True if `requestId` is a tracked approval request (so a client's response to it is an answer). */
-  isTracked(requestId: RpcId): boolean {
-    return this.#pending.has(keyOf(requestId));
-  }
-
   /**
    * Records a client's answer. Returns the request it answers and whether it was the first
    * answer, or undefined when the id is not a tracked approval.
@@ -61,6 +58,15 @@ export class ApprovalTracker {
     const first = !a.answered;
     a.answered = true;
     return { approval: a, first };
+  }
+
+  /**
+   * Gives back a claim made by `noteAnswer` whose answer never reached the engine (its audit
+   * line could not be written), so the next answer counts as the first again.
+   */
+  release(requestId: RpcId, wasFirst: boolean): void {
+    const a = this.#pending.get(keyOf(requestId));
+    if (a && wasFirst) a.answered = false;
   }
 
   /** `serverRequest/resolved`: the engine is done with the request (answered, or cleared by an interrupt). */
@@ -100,11 +106,19 @@ function summarize(method: string, params: unknown): string {
     s = `file change${typeof p.itemId === 'string' ? ` ${p.itemId}` : ''}${typeof p.reason === 'string' ? `: ${p.reason}` : ''}${typeof p.grantRoot === 'string' ? ` (grant ${p.grantRoot})` : ''}`;
   } else if (typeof p.reason === 'string') s = p.reason;
   else s = method;
-  return s.length > MAX_SUMMARY ? `${s.slice(0, MAX_SUMMARY)}…` : s;
+  return clip(s, MAX_SUMMARY);
 }
 
-/** The decision a client sent, normalized to a short string for the audit log. */
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** The decision a client sent, normalized to a short string (at most 256 characters) for the audit log. */
 export function decisionOf(result: unknown): string {
+  return clip(rawDecisionOf(result), MAX_DECISION_CHARS);
+}
+
+function rawDecisionOf(result: unknown): string {
   if (typeof result !== 'object' || result === null) return 'unknown';
   const r = result as Record<string, unknown>;
   const d = r.decision ?? r.action;

@@ -40,11 +40,6 @@ export class BusyTracker {
     return this.#busy;
   }
 
-  /** Thread ids currently active. */
-  get activeThreads(): readonly string[] {
-    return [...this.#active];
-  }
-
   onBusyChanged(listener: (busy: boolean) => void): Disposable {
     return this.#changed.on(listener);
   }

@@ -1,8 +1,13 @@
 /**
- * What the hub needs from the engine: a way to open one connection per client, and the
+ * What the hub needs from an engine: a way to open one connection per client, and the
  * engine's state. The composition root implements it over the `EngineSupervisor` (a private
- * loopback WebSocket with a per-start capability token); tests may implement it over anything
- * that speaks the engine's protocol.
+ * loopback WebSocket with a per-start capability token); an SSH environment implements it over
+ * an SSH channel; tests implement it over anything that speaks the engine's protocol.
+ *
+ * Each environment in the hub's `EngineRegistry` has one port. Server-request ids are only
+ * unique within one engine process, so the hub keys everything that tracks them by
+ * environment. Compatibility: members added later are optional, so existing ports keep
+ * compiling (`lastError` was added with environments).
  */
 import type { EngineState } from '../../shared/protocol/hostMethods.js';
 import type { Disposable, Transport } from '../../shared/rpc/transport.js';
@@ -14,6 +19,11 @@ export interface EnginePort {
   readonly version: string | undefined;
   /** How many times the engine process was restarted since the host started. */
   readonly restarts: number;
+  /**
+   * Why the engine is not running, for the host's admins (`host/environments/list`); may name
+   * internal addresses, so the hub never shows it to phones or TUI clients.
+   */
+  readonly lastError?: string;
   onStateChange(listener: (state: EngineState) => void): Disposable;
   /** Fired when the engine process died and is being replaced: every engine connection is gone. */
   onRestart(listener: () => void): Disposable;

@@ -97,6 +97,7 @@ export class HostRelayClient {
   readonly #sessions = new Map<string, HostSession>();
   readonly #stateChanges = new Emitter<HostRelayState>();
   #state: HostRelayState = 'stopped';
+  #lastError: string | undefined;
   #conn: Connection | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -113,6 +114,11 @@ export class HostRelayClient {
 
   get hostId(): string {
     return this.#hostId;
+  }
+
+  /** Why the last relay connection failed or ended (cleared once registered again); for the host's admins. */
+  get lastError(): string | undefined {
+    return this.#lastError;
   }
 
   /** Sessions handshaking or open. */
@@ -178,16 +184,21 @@ export class HostRelayClient {
       });
     } catch (err) {
       this.#logger.error('cannot open the relay connection', { relay: this.#o.relayUrl, error: errorMessage(err) });
+      this.#lastError = errorMessage(err);
       this.#scheduleReconnect(undefined, 0);
       return;
     }
     const conn: Connection = { ws, challenged: false, registered: false, registeredAt: 0, lastSeen: Date.now(), paused: false, timers: [] };
     this.#conn = conn;
     const registrationTimeoutMs = this.#o.registrationTimeoutMs ?? 15_000;
+    /** Set when this connection's failure is already in `#lastError` (a socket error, a timeout). */
+    let errored = false;
     conn.timers.push(
       setTimeout(() => {
         if (conn.registered || this.#conn !== conn) return;
         this.#logger.warn('relay registration timed out', { afterMs: registrationTimeoutMs });
+        errored = true;
+        this.#lastError = `relay registration timed out after ${registrationTimeoutMs} ms`;
         ws.terminate();
       }, registrationTimeoutMs),
     );
@@ -217,8 +228,16 @@ export class HostRelayClient {
         this.#logger.error('relay message handling failed', { error: errorMessage(err) });
       }
     });
-    ws.on('error', (err) => this.#logger.debug('relay connection error', { error: err.message }));
-    ws.on('close', (code, reason) => this.#onClosed(conn, code, reason.toString('utf8')));
+    ws.on('error', (err) => {
+      errored = true;
+      this.#lastError = err.message;
+      this.#logger.debug('relay connection error', { error: err.message });
+    });
+    ws.on('close', (code, reason) => {
+      const text = reason.toString('utf8');
+      if (!errored && this.#state !== 'stopped') this.#lastError = `the relay closed the connection (${code}${text ? `: ${text}` : ''})`;
+      this.#onClosed(conn, code, text);
+    });
   }
 
   #onControl(conn: Connection, bytes: Uint8Array): void {
@@ -281,6 +300,7 @@ export class HostRelayClient {
     if (conn.registered) return;
     conn.registered = true;
     conn.registeredAt = Date.now();
+    this.#lastError = undefined;
     this.#logger.info('registered at the relay', { relay: this.#o.relayUrl, hostId: this.#hostId.slice(0, 8) });
     this.#setState('registered');
   }

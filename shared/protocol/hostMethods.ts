@@ -1,102 +1,96 @@
 /**
  * The host-only JSON-RPC methods the hub answers itself (everything else goes to the engine),
- * declared once with their parameter and result schemas and the client kinds allowed to call
- * them (style.md G4). The hub's handler table is a mapped type over this map, so a missing
- * handler or a wrong result shape does not compile. Clients (CLI, controller library, renderer)
- * derive their types from the same map.
+ * declared once with their feature, parameter and result schemas and the client kinds allowed
+ * to call them (style.md G4, docs/host-api.md). Each feature registers a complete handler
+ * table typed from this map (host/hub/hostFeatures.ts), so a missing handler or a wrong result
+ * shape does not compile; clients call through `HostClient` (hostClient.ts), which checks
+ * params and parses results with the same schemas.
  */
 import { z } from 'zod';
-import { CLIENT_KINDS, type ClientKind } from './clientIdentity.js';
+import { ADMIN_CLIENT_KINDS, CLIENT_KINDS, type ClientKind } from './clientIdentity.js';
 import { displayNameSchema } from './displayName.js';
+import type { HostFeature } from './hostFeatures.js';
+import { HOST_NOTIFICATION_NAMES, type HostNotification } from './hostNotifications.js';
+import { DeviceIdSchema, EnvironmentIdSchema, EnvironmentInfoSchema, HostInfoSchema, PairIdSchema, PairingStartResultSchema, TrustedDeviceSchema } from './hostSchemas.js';
 
-export const ENGINE_STATES = ['starting', 'running', 'restarting', 'stopped', 'failed'] as const;
-export type EngineState = (typeof ENGINE_STATES)[number];
-
-export const HostClientSchema = z.object({
-  kind: z.enum(CLIENT_KINDS),
-  id: z.string(),
-  name: z.string(),
-  connectedAt: z.string(),
-});
-
-export const HostInfoSchema = z.object({
-  hostName: z.string(),
-  platform: z.string(),
-  version: z.string(),
-  hostId: z.string().optional(),
-  engine: z.object({
-    state: z.enum(ENGINE_STATES),
-    version: z.string().optional(),
-    restarts: z.number().int().nonnegative(),
-  }),
-  busy: z.boolean(),
-  listener: z.string().optional(),
-  relay: z.string().optional(),
-  clients: z.array(HostClientSchema),
-});
-export type HostInfo = z.infer<typeof HostInfoSchema>;
+export * from './hostSchemas.js';
 
 const NoParams = z.union([z.object({}).strict(), z.undefined(), z.null()]);
+const optionalParams = <T extends z.ZodRawShape>(shape: T) => z.union([z.object(shape).strict(), z.undefined(), z.null()]);
 
-const LOCAL_ADMIN: readonly ClientKind[] = ['desktop', 'cli'];
+const ADMINS: readonly ClientKind[] = ADMIN_CLIENT_KINDS;
 const EVERYONE: readonly ClientKind[] = CLIENT_KINDS;
 
-const DeviceIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters');
+const NotificationNameSchema = z.enum(HOST_NOTIFICATION_NAMES as [HostNotification, ...HostNotification[]]);
 
-export const TrustedDeviceSchema = z.object({
-  deviceId: z.string(),
-  name: z.string(),
-  platform: z.string(),
-  kind: z.enum(['phone', 'host']),
-  pairedAt: z.string(),
-  lastSeen: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-  /** Live sessions right now. */
-  connected: z.number().int().nonnegative(),
-});
-export type TrustedDevice = z.infer<typeof TrustedDeviceSchema>;
-
-export const PairingStartResultSchema = z.object({
-  link: z.string(),
-  exp: z.number().int(),
-  expiresAt: z.string(),
-  pairId: z.string(),
-  qr: z.object({ terminal: z.string(), svg: z.string(), pngDataUrl: z.string() }),
-});
-export type PairingStartResult = z.infer<typeof PairingStartResultSchema>;
-
-/** method → { params, result, allowed client kinds } */
+/** method → { feature, params, result, allowed client kinds } */
 export const HOST_METHODS = {
-  'host/info': { params: NoParams, result: HostInfoSchema, allowed: EVERYONE },
+  'host/info': { feature: 'core', params: NoParams, result: HostInfoSchema, allowed: EVERYONE },
+  /**
+   * Starts sending host/ notifications on this connection: the named ones, or (without
+   * `methods`) every one this client kind may receive. Subscriptions add up.
+   */
+  'host/notifications/subscribe': {
+    feature: 'core',
+    params: optionalParams({ methods: z.array(NotificationNameSchema).max(64).optional() }),
+    result: z.object({ methods: z.array(NotificationNameSchema) }),
+    allowed: EVERYONE,
+  },
+  'host/environments/list': {
+    feature: 'environments',
+    params: NoParams,
+    result: z.object({ environments: z.array(EnvironmentInfoSchema) }),
+    allowed: EVERYONE,
+  },
+  /**
+   * Chooses the environment this connection's engine messages go to; only before the first
+   * engine message (normally `initialize`). The default is `local`.
+   */
+  'host/environment/select': {
+    feature: 'environments',
+    params: z.object({ environmentId: EnvironmentIdSchema }).strict(),
+    result: z.object({ environment: EnvironmentInfoSchema }),
+    allowed: EVERYONE,
+  },
   'host/pairing/start': {
-    params: z.union([z.object({ replaces: z.string().regex(/^[0-9a-f]{16}$/).optional() }).strict(), z.undefined(), z.null()]),
+    feature: 'remote',
+    params: optionalParams({ replaces: PairIdSchema.optional() }),
     result: PairingStartResultSchema,
-    allowed: LOCAL_ADMIN,
+    allowed: ADMINS,
   },
   'host/devices/list': {
+    feature: 'remote',
     params: NoParams,
     result: z.object({ devices: z.array(TrustedDeviceSchema), problem: z.string().optional() }),
-    allowed: LOCAL_ADMIN,
+    allowed: ADMINS,
   },
   'host/devices/revoke': {
+    feature: 'remote',
     params: z.object({ deviceId: DeviceIdSchema }).strict(),
     result: z.object({ revoked: z.boolean(), closedSessions: z.number().int().nonnegative() }),
-    allowed: LOCAL_ADMIN,
+    allowed: ADMINS,
   },
   'host/devices/rename': {
+    feature: 'remote',
     params: z.object({ deviceId: DeviceIdSchema, name: displayNameSchema }).strict(),
     result: z.object({ device: TrustedDeviceSchema }),
-    allowed: LOCAL_ADMIN,
+    allowed: ADMINS,
   },
-} as const satisfies Record<string, { params: z.ZodType; result: z.ZodType; allowed: readonly ClientKind[] }>;
+} as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; result: z.ZodType; allowed: readonly ClientKind[] }>;
 
 export type HostMethod = keyof typeof HOST_METHODS;
+/** What a handler receives (params after parsing). */
 export type HostParams<M extends HostMethod> = z.output<(typeof HOST_METHODS)[M]['params']>;
+/** What a handler returns (before the client parses it). */
 export type HostResult<M extends HostMethod> = z.input<(typeof HOST_METHODS)[M]['result']>;
+/** What a client sends. */
+export type HostCallParams<M extends HostMethod> = z.input<(typeof HOST_METHODS)[M]['params']>;
+/** What a client gets back (after parsing). */
+export type HostCallResult<M extends HostMethod> = z.output<(typeof HOST_METHODS)[M]['result']>;
+
+/** The methods of one feature. */
+export type MethodsOf<F extends HostFeature> = { [M in HostMethod]: (typeof HOST_METHODS)[M]['feature'] extends F ? M : never }[HostMethod];
 
 export function isHostMethod(method: string): method is HostMethod {
   return Object.hasOwn(HOST_METHODS, method);
 }
-
-/** The admin kinds, exported so docs and tests can name them. */
-export const HOST_ADMIN_KINDS = LOCAL_ADMIN;

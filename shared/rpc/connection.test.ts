@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RpcConnection } from './connection.js';
 import { createMemoryTransportPair } from './memoryTransport.js';
 import { RpcError, RpcErrorCode } from './rpcError.js';
+import type { CloseInfo, Transport } from './transport.js';
 
 function pair(opts = {}) {
   const [a, b] = createMemoryTransportPair();
@@ -109,5 +110,37 @@ describe('RpcConnection', () => {
     b.send(JSON.stringify({ id: 4.5, method: 'x' }));
     await new Promise((r) => setTimeout(r, 5));
     expect(reasons).toEqual(['invalid JSON', 'message must be a JSON object', 'id must be an integer or a string']);
+  });
+
+  it('reports the real close of a transport that was already closing when the connection was made', async () => {
+    // Like a WebSocket whose server refused the client right after the upgrade: the close
+    // frame arrived with the 101, so the socket is closing but its close event comes later.
+    const closes = new Set<(i: CloseInfo) => void>();
+    const closing: Transport = {
+      send: () => {
+        throw new Error('socket closing');
+      },
+      onMessage: () => ({ dispose() {} }),
+      onClose: (l) => {
+        closes.add(l);
+        return { dispose: () => closes.delete(l) };
+      },
+      close() {},
+      bufferedAmount: 0,
+      isClosed: true,
+    };
+    const conn = new RpcConnection(closing);
+    const pending = conn.request('host/info');
+    for (const l of closes) l({ code: 1013, reason: 'too many cli clients (max 16)' });
+    await expect(pending).rejects.toMatchObject({ code: RpcErrorCode.ConnectionClosed, message: 'connection closed (1013: too many cli clients (max 16))' });
+    await expect(conn.closed).resolves.toEqual({ code: 1013, reason: 'too many cli clients (max 16)' });
+  });
+
+  it('uses the close a transport already reported, at once', async () => {
+    const [a, b] = createMemoryTransportPair();
+    b.close(1013, 'too many clients (max 64)');
+    await expect.poll(() => a.isClosed).toBe(true);
+    const conn = new RpcConnection(a);
+    await expect(conn.request('x')).rejects.toMatchObject({ message: 'connection closed (1013: too many clients (max 64))' });
   });
 });

@@ -54,6 +54,8 @@ interface Pending {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_PENDING_REQUESTS = 1024;
 export const DEFAULT_MAX_CONCURRENT_INCOMING = 64;
+/** How long a connection made over a closing transport waits for the real close before saying 1006. */
+const CLOSE_INFO_WAIT_MS = 2000;
 
 export class RpcConnection {
   readonly #transport: Transport;
@@ -66,6 +68,8 @@ export class RpcConnection {
   #nextId = 1;
   #incoming = 0;
   #closeInfo: CloseInfo | undefined;
+  #closeWait: ReturnType<typeof setTimeout> | undefined;
+  #resolveClosed: (info: CloseInfo) => void = () => {};
   readonly closed: Promise<CloseInfo>;
 
   constructor(transport: Transport, options: RpcConnectionOptions = {}) {
@@ -86,11 +90,28 @@ export class RpcConnection {
         resolveClosed(info);
       }),
     );
-    if (transport.isClosed) {
+    this.#resolveClosed = resolveClosed;
+    if (transport.isClosed) this.#awaitClose();
+  }
+
+  /**
+   * The transport is closing before we saw its close (a server that refuses a client closes
+   * right after the upgrade, often in the same packet): wait for the real code and reason
+   * (e.g. 1013 "too many cli clients") instead of inventing one; 1006 only if none arrives.
+   */
+  #awaitClose(): void {
+    if (this.#closeInfo || this.#closeWait !== undefined) return;
+    const known = this.#transport.closeInfo;
+    if (known) {
+      this.#handleClose(known);
+      this.#resolveClosed(known);
+      return;
+    }
+    this.#closeWait = setTimeout(() => {
       const info = { code: 1006, reason: 'transport already closed' };
       this.#handleClose(info);
-      resolveClosed(info);
-    }
+      this.#resolveClosed(info);
+    }, CLOSE_INFO_WAIT_MS);
   }
 
   get isClosed(): boolean {
@@ -127,6 +148,11 @@ export class RpcConnection {
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, cleanup });
+      if (this.#transport.isClosed) {
+        // Closing: the close (with its real reason) rejects this request in a moment.
+        this.#awaitClose();
+        return;
+      }
       try {
         this.#send(params === undefined ? { id, method } : { id, method, params });
       } catch (err) {
@@ -246,6 +272,7 @@ export class RpcConnection {
   #handleClose(info: CloseInfo): void {
     if (this.#closeInfo) return;
     this.#closeInfo = info;
+    if (this.#closeWait !== undefined) clearTimeout(this.#closeWait);
     const err = closedError(info);
     for (const p of this.#pending.values()) {
       p.cleanup();

@@ -16,6 +16,10 @@ class MemoryTransport implements Transport {
     return 0;
   }
 
+  get closeInfo(): CloseInfo | undefined {
+    return this.events.closed;
+  }
+
   send(text: string): void {
     const closed = this.events.closed;
     if (closed) throw new TransportClosedError(closed);

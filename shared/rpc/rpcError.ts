@@ -22,8 +22,11 @@ export const RpcErrorCode = {
   RequestCancelled: -32052,
   /** Too many requests outstanding on this connection. */
   TooManyPending: -32053,
-  /** The client is sending requests faster than the hub allows; retry later. */
-  RateLimited: -32054,
+  // -32054 was a "rate limited" code; the hub answers rate limits with the engine's retryable -32001.
+  /** The peer's result did not match the method's declared result schema (HostClient). */
+  UnexpectedResult: -32055,
+  /** The hub did not pass an approval answer on: its audit line could not be written. */
+  AnswerNotApplied: -32056,
 } as const;
 
 export class RpcError extends Error {

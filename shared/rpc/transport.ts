@@ -26,7 +26,14 @@ export interface Transport {
   close(code?: number, reason?: string): void;
   /** Bytes accepted by `send` but not yet handed to the network; used for backpressure. */
   readonly bufferedAmount: number;
+  /** True from the moment the transport starts closing (nothing more can be sent). */
   readonly isClosed: boolean;
+  /**
+   * How the transport closed, once `onClose` has fired; undefined while open or still closing.
+   * Optional: without it, a consumer that arrives while the transport is closing waits for
+   * `onClose` to learn the real code and reason.
+   */
+  readonly closeInfo?: CloseInfo;
 }
 
 export class TransportClosedError extends Error {

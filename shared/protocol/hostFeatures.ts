@@ -1,0 +1,25 @@
+/**
+ * The host's features: every host/ method and notification belongs to one (docs/host-api.md).
+ * A feature is on when the host registered its complete handler table (host/hub/hostFeatures.ts);
+ * a method of a feature that is off answers -32601 "<method>: <title> is off on this host".
+ *
+ * Features still to come declare their methods when their handlers are written: `power`
+ * (keep-awake), `ssh` (SSH hosts), `remotes` (controlling other devices), `audit` (the remote
+ * activity view), `listener` (listener settings).
+ */
+export const HOST_FEATURES = {
+  /** host/info and notification subscriptions: always on. */
+  core: { title: 'the host core' },
+  /** Environments (the local engine, later SSH hosts): always on. */
+  environments: { title: 'environments' },
+  /** Pairing and trusted devices: on unless the host runs with --no-remote. */
+  remote: { title: 'remote access' },
+} as const satisfies Record<string, { title: string }>;
+
+export type HostFeature = keyof typeof HOST_FEATURES;
+export const HOST_FEATURE_NAMES = Object.keys(HOST_FEATURES) as HostFeature[];
+
+/** The error text of a method whose feature is off. */
+export function featureOffMessage(method: string, feature: HostFeature): string {
+  return `${method}: ${HOST_FEATURES[feature].title} is off on this host`;
+}
