@@ -15,6 +15,7 @@ import { SshHosts } from '../host/ssh/sshHosts.js';
 import { createCodexHome, TEST_OUTPUT_DIR, type CodexHomeFixture } from './fixtures/codexHome.js';
 import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
 import { createTestUser, giveTo, isRoot, removeTestUser, sshConfigText, startSshd, writeKnownHosts, type LoginShell, type SshdFixture, type TestUser } from './fixtures/sshd.js';
+import { ENGINE_VERSION } from './fixtures/engineVersion.js';
 
 if (!isRoot) console.warn('[sshEngine.test] skipped: needs root to create login users for the test sshd (run npm test as root, as CI does)');
 
@@ -79,7 +80,7 @@ describe.skipIf(!isRoot)('the remote engine over SSH', () => {
     await hosts.enable(shell);
     const s = await settle(shell, ['connected', 'error']);
     expect(s.lastError).toBeUndefined();
-    expect(s).toMatchObject({ state: 'connected', phase: 'ready', remote: { codexVersion: '0.169.0', user: userOf(shell) } });
+    expect(s).toMatchObject({ state: 'connected', phase: 'ready', remote: { codexVersion: ENGINE_VERSION, user: userOf(shell) } });
     expect(s.remote?.shell).toMatch(new RegExp(`/${shell}$`));
     const port = hosts.enginePort(shell)!;
     expect(port.state).toBe('running');

@@ -64,7 +64,13 @@ export class SshEnginePort implements EnginePort, Disposable {
     return this.#conn.status.phase;
   }
 
-  get lastError(): SshHostError | undefined {
+  /** The last error's text, as the hub's environment list shows it (`EnginePort.lastError`). */
+  get lastError(): string | undefined {
+    return this.#conn.status.lastError?.message;
+  }
+
+  /** The last error with its kind and fix, for Settings and the CLI. */
+  get lastSshError(): SshHostError | undefined {
     return this.#conn.status.lastError;
   }
 
