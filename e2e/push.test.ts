@@ -1,4 +1,4 @@
-// Web Push end to end on loopback (issue #9 item 8, "Tests"): the host's push service
+// Web Push end to end on loopback (docs/notifications.md): the host's push service
 // (createPush: VAPID key in the secret store, subscriptions in the data dir, web-push
 // encryption, the real HTTP transport) against the push-service stand-in, which checks the
 // VAPID JWT and decrypts every message per RFC 8291 with the subscription's private key.

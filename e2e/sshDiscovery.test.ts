@@ -1,6 +1,6 @@
 /**
  * Discovery and resolution against real files and the real OpenSSH client (`ssh -G`), and the
- * parser fallback where no OpenSSH client exists (issue #10 §1). Nothing is contacted here.
+ * parser fallback where no OpenSSH client exists (docs/ssh.md). Nothing is contacted here.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -21,7 +21,7 @@ beforeAll(async () => {
   configFile = join(dir, 'config');
   cleanFile = join(dir, 'config-clean');
   await mkdir(join(dir, 'conf.d'));
-  // Absolute Include paths: OpenSSH resolves relative ones against the real ~/.ssh even with -F (stack.md §2).
+  // Absolute Include paths: OpenSSH resolves relative ones against the real ~/.ssh even with -F (docs/ssh.md).
   await writeFile(
     configFile,
     [

@@ -1,5 +1,5 @@
 /**
- * The remote engine over SSH (issue #10 §3–4) against a real sshd and the real
+ * The remote engine over SSH (docs/ssh.md) against a real sshd and the real
  * `codex app-server` as the remote user: every login shell (sh, bash, zsh, fish, csh, tcsh) with
  * rc files that print noise; a turn with an approval through `SshEnginePort` whose command runs
  * as the remote user; and sshd killed mid-turn → disconnected, reconnect with backoff, and

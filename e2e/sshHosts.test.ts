@@ -1,5 +1,5 @@
 /**
- * SSH hosts against a real sshd on loopback (issue #10 §2–3), through the `SshHosts` service:
+ * SSH hosts against a real sshd on loopback (docs/ssh.md), through the `SshHosts` service:
  * host keys (unknown until trusted, hashed known_hosts, changed), password prompts answered and
  * unanswered, RemoteCommand refused, ProxyJump, codex missing, and "sign in" on an engine
  * without an account. Needs root: it creates the login users.

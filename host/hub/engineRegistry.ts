@@ -1,5 +1,5 @@
 /**
- * The hub's environments (design.md §4, docs/host-api.md): environment id → engine port. The
+ * The hub's environments (docs/architecture.md, docs/host-api.md): environment id → engine port. The
  * host's own engine is `local`; an SSH host adds its port under its own id. A client connection
  * works in one environment, picked with `host/environment/select` before its `initialize`.
  */

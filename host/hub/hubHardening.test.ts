@@ -1,5 +1,5 @@
 /**
- * The red-team's hostile input against the hub (docs/security.md, shared/docs/red-team.md
+ * The red-team's hostile input against the hub (docs/security.md
  * P1, P5, P6, P7, P16, P18), each asserting what the client or the operator sees.
  */
 import { describe, expect, it } from 'vitest';

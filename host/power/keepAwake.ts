@@ -1,5 +1,5 @@
 /**
- * Keep-awake policy (issue #8 item 5, connections-ui.md "Keep this computer awake"): a
+ * Keep-awake policy (docs/keep-awake.md, docs/connections-ui.md "Keep this computer awake"): a
  * reference count over reasons, driving one `PowerBlocker`.
  *
  * - `turn`: held while any turn runs, whatever the setting (a turn that a phone started must

@@ -1,6 +1,6 @@
 /**
  * Sends one Web Push notification per enabled, subscribed device when something happens
- * (issue #9 item 8). The `web-push` library builds each request (VAPID JWT signed with the
+ * (docs/notifications.md). The `web-push` library builds each request (VAPID JWT signed with the
  * host's key, RFC 8291 aes128gcm encryption for the device's keys, TTL / Urgency / Topic);
  * the injected `PushTransport` sends it.
  *

@@ -1,5 +1,5 @@
 /**
- * What a notification says (issue #9 item 8): only the host and what happened, with a link to
+ * What a notification says (docs/notifications.md): only the host and what happened, with a link to
  * the thread — never a prompt, a command, a file name or a thread title, because the payload
  * is shown on a lock screen and passes through the browser vendor's push service (encrypted,
  * but still: the less it holds the better). Every push carries a visible notification

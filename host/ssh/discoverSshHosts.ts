@@ -1,5 +1,5 @@
 /**
- * Discovery (issue #10 §1, design.md §3): the concrete `Host` aliases of the user's ssh config,
+ * Discovery (docs/ssh.md, docs/ssh.md): the concrete `Host` aliases of the user's ssh config,
  * following `Include` (globs, `~`, paths relative to `~/.ssh`, absolute paths), cycle-safe and
  * depth-bounded, skipping patterns and `Match` blocks. A file or block that cannot be read or
  * parsed becomes a problem with its file, line and error; every other alias is still listed.
@@ -13,7 +13,7 @@ import { expandInclude, type IncludeContext } from './includeGlob.js';
 import { includePatternsOf, parseConfigText, patternsOf } from './sshConfigText.js';
 import { aliasProblem, isConcreteAlias } from './sshHostAlias.js';
 
-/** Discovery's bounds (one table, design.md §2 "Bounded everything"). */
+/** Discovery's bounds (one table, docs/architecture.md). */
 export const DISCOVERY_LIMITS = {
   /** OpenSSH's READCONF_MAX_DEPTH. */
   maxIncludeDepth: 16,

@@ -1,6 +1,6 @@
 /**
  * Running a POSIX script in the remote user's login environment, whatever their login shell
- * (issue #10 §3, codex-app-server.md §16). sshd runs every exec command as `$SHELL -c COMMAND`,
+ * (docs/ssh.md, docs/ssh.md). sshd runs every exec command as `$SHELL -c COMMAND`,
  * so COMMAND must parse in that shell; ours only re-executes the shell as a login shell that
  * then becomes `/bin/sh -s`, which reads our script from stdin. The script's output lines start
  * with a random marker, so whatever the shell and its rc files print (MOTD, banners, `echo` in

@@ -1,5 +1,5 @@
 /**
- * Hosts added by hand (connections-ui.md "Add manually"; CLI `ssh add NAME user@host[:port]
+ * Hosts added by hand (docs/connections-ui.md "Add manually"; CLI `ssh add NAME user@host[:port]
  * [--identity FILE]`): the destination is parsed and checked here, with a clear error for each
  * way it can be wrong, and becomes the same `ResolvedSshHost` a config alias resolves to.
  */

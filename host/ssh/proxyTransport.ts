@@ -1,5 +1,5 @@
 /**
- * One client's connection to the remote engine (codex-app-server.md §16): an exec channel runs
+ * One client's connection to the remote engine (docs/ssh.md): an exec channel runs
  * `codex app-server proxy --sock PATH`, which bridges its stdio to the engine's unix socket.
  * The socket speaks the app-server's WebSocket protocol (verified on 0.169.0: the upgrade, then
  * JSON text frames), so the channel carries a WebSocket; the proxy's shell prints our marker

@@ -1,5 +1,5 @@
 /**
- * The engine on an SSH host (issue #10 §3): find the login shell, check `codex` in its login
+ * The engine on an SSH host (docs/ssh.md): find the login shell, check `codex` in its login
  * environment, start `codex app-server --listen unix://…` detached in a fresh 0700 folder, and
  * open one proxy channel per client. The engine outlives a dropped SSH connection (so a turn in
  * flight is not killed by a network blip) and is reused on reconnect when it is still alive;

@@ -1,5 +1,5 @@
 /**
- * Resolution, done only when the user enables a host (issue #10 §1): OpenSSH's own answer
+ * Resolution, done only when the user enables a host (docs/ssh.md): OpenSSH's own answer
  * (`ssh -G alias`, stdin closed, bounded time, `-F` for a config other than `~/.ssh/config`),
  * so every `Host`/`Match`/`Include` rule means exactly what it means to `ssh`. Where no OpenSSH
  * client exists, the `ssh-config` package computes the settings from the discovered config

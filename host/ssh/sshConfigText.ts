@@ -1,6 +1,6 @@
 /**
  * Parses one ssh_config text with the `ssh-config` package without letting one bad block take
- * the whole file down (issue #10: "discovery failing wholesale on one bad entry"). The text is
+ * the whole file down (docs/ssh.md: "discovery failing wholesale on one bad entry"). The text is
  * cut at every `Host`/`Match` line; each block is parsed on its own, and a block that the
  * parser rejects (an unterminated quote, a `Host` without patterns, a malformed keyword) is
  * reported with its line and alias while the others are kept.

@@ -1,5 +1,5 @@
 /**
- * Connecting to a resolved host (issue #10 §2): through each ProxyJump hop in turn (each hop
+ * Connecting to a resolved host (docs/ssh.md): through each ProxyJump hop in turn (each hop
  * resolved as its own alias, its host key checked under its own name), then to the target;
  * host keys checked against known_hosts and the trust store, authentication through the
  * agent, keys and prompts; keep-alive every 15 s, 12 misses. The result is one `SshSession`

@@ -1,5 +1,5 @@
 /**
- * The hub's `EnginePort` for an SSH host (issue #10 §4): `connect()` opens one proxy channel to
+ * The hub's `EnginePort` for an SSH host (docs/ssh.md): `connect()` opens one proxy channel to
  * the remote engine per client; the engine state follows the connection (connecting → starting,
  * connected → running, reconnecting → restarting, a permanent error → failed, disabled →
  * stopped); `onRestart` fires when the connection is lost, since every engine connection over

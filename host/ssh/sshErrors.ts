@@ -1,6 +1,6 @@
 /**
  * The errors an SSH host can end in, each with a stable code (for UI/CLI logic) and a one-line
- * message a user can act on (connections-ui.md, "SSH": the texts the UI shows). Messages never
+ * message a user can act on (docs/connections-ui.md, "SSH": the texts the UI shows). Messages never
  * carry secrets (passwords, key material); paths to identity files are fine (they stay in the host).
  */
 

@@ -1,5 +1,5 @@
 /**
- * One enabled SSH host's connection, kept alive (issue #10 §2–3): resolve → connect →
+ * One enabled SSH host's connection, kept alive (docs/ssh.md): resolve → connect →
  * authenticate → check codex → start (or reuse) the remote engine → ready, with each phase
  * reported. A lost connection is reported at once and retried with the shared backoff; the
  * remote engine keeps running meanwhile and is reused when it is still alive. Errors that

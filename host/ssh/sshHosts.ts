@@ -1,6 +1,6 @@
 /**
  * The SSH hosts service the hub's environment registry, Settings and the CLI will call
- * (issue #10 §4–5): list (discovered aliases with their entry errors, and hosts added by hand),
+ * (docs/ssh.md): list (discovered aliases with their entry errors, and hosts added by hand),
  * enable / disable / restart, trust an unknown host key, add / remove manual hosts, answer
  * password prompts, and one `SshEnginePort` per enabled host. Which hosts are enabled and the
  * manual hosts live in `ssh-hosts.json` in the data dir (written atomically); nothing is

@@ -1,5 +1,5 @@
 /**
- * Password, keyboard-interactive and key-passphrase questions (issue #10 §2, anti-pattern 6):
+ * Password, keyboard-interactive and key-passphrase questions (docs/ssh.md, anti-pattern 6):
  * the SSH code never opens a dialog; it asks an injected `SshPrompter` (the UI and the CLI
  * answer through the SshHosts service), and every question has a deadline, so a prompt nobody
  * answers ends in a clear error instead of a connection that hangs (#44446).

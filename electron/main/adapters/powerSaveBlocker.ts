@@ -1,5 +1,5 @@
 /**
- * Keep-awake in the desktop app (issue #8 item 5): Electron's `powerSaveBlocker` with
+ * Keep-awake in the desktop app (docs/keep-awake.md): Electron's `powerSaveBlocker` with
  * 'prevent-app-suspension' (the system stays up, the display may sleep) as the `PowerBlocker`,
  * and `powerMonitor`'s `on-ac` / `on-battery` events as the `PowerSource`. Both take the
  * Electron modules as constructor arguments, typed by the subsets declared here (style.md G6),
