@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Makes sure the Debian packages the tests drive for real are present (tmux for the real TUI,
-// later chromium, openssh-server, redis-server). As root it installs what is missing with apt;
-// otherwise it prints exactly what to install and fails, so no test is ever silently skipped.
+// keyutils, dbus and gnome-keyring for the OS secret stores, later chromium, openssh-server,
+// redis-server). As root it installs what is missing with apt; otherwise it prints exactly what
+// to install and fails, so no test is ever silently skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
 
 /** command on PATH → Debian package that provides it */
 const REQUIRED = [
   { command: 'tmux', pkg: 'tmux', why: 'runs the real `codex --remote` TUI in e2e tests' },
   { command: 'keyctl', pkg: 'keyutils', why: 'a private kernel keyring session for the OS secret store test' },
+  { command: 'dbus-run-session', pkg: 'dbus-daemon', why: 'a private D-Bus session for the Secret Service test' },
+  { command: 'gnome-keyring-daemon', pkg: 'gnome-keyring', why: 'a throw-away Secret Service for the OS secret store test' },
 ];
 
 function has(command) {
