@@ -23,6 +23,7 @@ export function formatStatus(info: HostInfo): string {
   if (info.hostId) lines.push(`  host id:  ${info.hostId}`);
   if (info.listener) lines.push(`  listener: ${info.listener}`);
   if (info.relay) lines.push(`  relay:    ${info.relay}`);
+  for (const w of info.warnings ?? []) lines.push(`  warning:  ${w}`);
   const others = info.clients.filter((c) => c.kind !== 'cli');
   lines.push(`  clients:  ${others.length === 0 ? 'none' : ''}`);
   for (const c of others) lines.push(`    - ${c.kind.padEnd(7)} ${c.name || '(unnamed)'}  since ${c.connectedAt}`);

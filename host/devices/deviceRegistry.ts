@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { Emitter, type Disposable } from '../../shared/util/lifecycle.js';
+import { Emitter, type AsyncDisposable, type Disposable } from '../../shared/util/lifecycle.js';
 import type { Logger } from '../../shared/util/logger.js';
 import { SchemaParseError } from '../../shared/util/schema.js';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomicFile.js';
@@ -63,7 +63,7 @@ const NODE_FS: DeviceRegistryFs = { rename, writeJson: (file, value) => writeJso
 
 export type ResumeVerdict = { ok: true; device: DeviceRecord } | { ok: false; reason: 'revoked' | 'unknown_device' };
 
-export class DeviceRegistry {
+export class DeviceRegistry implements AsyncDisposable {
   readonly file: string;
   readonly #logger: Logger;
   readonly #now: () => Date;
@@ -217,6 +217,12 @@ export class DeviceRegistry {
 
   onRevoked(listener: (rec: DeviceRecord) => void): Disposable {
     return this.#revoked.on(listener);
+  }
+
+  /** Waits for the write in progress (a change reported done is on disk) and drops the listeners. */
+  async dispose(): Promise<void> {
+    await this.#chain;
+    this.#revoked.clear();
   }
 
   /**

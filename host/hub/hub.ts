@@ -37,7 +37,7 @@ export interface HubOptions {
   readonly limits?: Partial<HubLimits>;
   readonly hostHandlers?: ExtraHostHandlers;
   /** Extra fields for host/info (listener address, relay, host id), read at call time. */
-  readonly describe?: () => Partial<Pick<HostInfo, 'listener' | 'relay' | 'hostId'>>;
+  readonly describe?: () => Partial<Pick<HostInfo, 'listener' | 'relay' | 'hostId' | 'warnings'>>;
   readonly now?: () => number;
 }
 

@@ -32,6 +32,8 @@ export const HostInfoSchema = z.object({
   busy: z.boolean(),
   listener: z.string().optional(),
   relay: z.string().optional(),
+  /** Problems an operator must act on (e.g. a trusted-device list moved aside); absent when none. */
+  warnings: z.array(z.string()).optional(),
   clients: z.array(HostClientSchema),
 });
 export type HostInfo = z.infer<typeof HostInfoSchema>;
