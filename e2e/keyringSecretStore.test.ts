@@ -7,11 +7,12 @@
  * user's own keyrings.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_OUTPUT_DIR } from './fixtures/codexHome.js';
-import { REPO_ROOT } from './fixtures/hostProcess.js';
+import { createCodexHome, TEST_OUTPUT_DIR } from './fixtures/codexHome.js';
+import { startFakeResponses } from './fixtures/fakeResponses.js';
+import { REPO_ROOT, runCliAsync, startHostProcess } from './fixtures/hostProcess.js';
 
 const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const probe = join(REPO_ROOT, 'e2e', 'fixtures', 'keyringProbe.ts');
@@ -74,5 +75,36 @@ describe('host identity and the OS secret stores', () => {
     expect(runProbe([...KEYCTL, ...ss.prefix], 'open', dataDir, ss.env)).toEqual({ hostId, created: false, kind: 'keyring', location: 'the Secret Service (service "Codex Host")', fileWritten: false });
     expect(runProbe(KEYCTL, 'legacy', dataDir)).toEqual({ legacySeed: false });
     expect(runProbe(ss.prefix, 'open', dataDir, ss.env)).toMatchObject({ hostId, created: false, kind: 'keyring' });
+  });
+
+  it('codex-host serve moves an identity from the kernel keyring on its next start; devices stay trusted across the "reboot"', async () => {
+    const fake = await startFakeResponses();
+    const home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'keyutils-serve' });
+    try {
+      const dataDir = await tempDir('keyutils-serve');
+      const { hostId } = runProbe(KEYCTL, 'plant-legacy', dataDir);
+      const device = { entryId: 'e1', deviceId: 'ab'.repeat(16), deviceKey: 'oJql9HpnWYAv-VX43C0qFKXJnSO-l_hkEn_5ODRVpPA', name: 'Old phone', platform: 'ios', kind: 'phone', pairedAt: '2026-01-01T00:00:00.000Z', lastSeen: null, revokedAt: null };
+      await writeFile(join(dataDir, 'devices.json'), JSON.stringify({ version: 1, devices: [device] }), { mode: 0o600 });
+      let host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, prefix: KEYCTL });
+      try {
+        expect(host.hostId).toBe(hostId);
+        expect(host.stderr()).toContain(`moved the host identity ${hostId} from the Linux kernel keyring (service "Codex Host") (not durable: lost at reboot) to ${join(dataDir, 'secrets')}`);
+      } finally {
+        await host.stop();
+      }
+      expect(runProbe(KEYCTL, 'legacy', dataDir)).toEqual({ legacySeed: false });
+      // After the reboot there is no kernel keyring copy at all: same host, same trusted device.
+      host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir });
+      try {
+        expect(host.hostId).toBe(hostId);
+        const devices = JSON.parse((await runCliAsync(['devices', '--json', '--data-dir', dataDir])).stdout) as { devices: { deviceId: string; revokedAt: string | null }[] };
+        expect(devices.devices).toEqual([expect.objectContaining({ deviceId: device.deviceId, revokedAt: null })]);
+      } finally {
+        await host.stop();
+      }
+    } finally {
+      await fake.close();
+      await home.cleanup();
+    }
   });
 });
