@@ -45,7 +45,7 @@ export async function startHubBenchHost(workdir: string, env: NodeJS.ProcessEnv)
   const version = (await checkCodexVersion(bin)).text;
   // Silent: the engine's stderr (e.g. its bubblewrap notice) is not part of the figures; a
   // failed start still rejects with the engine's last lines.
-  const supervisor = new EngineSupervisor({ bin, env, cwd: workdir, logger: silentLogger });
+  const supervisor = new EngineSupervisor({ launch: { bin, env, cwd: workdir }, logger: silentLogger });
   const endpoint = await supervisor.start();
   const hub = new Hub({
     engine: new SupervisedEnginePort(supervisor, version),

@@ -53,9 +53,7 @@ beforeAll(async () => {
   home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'engine-e2e' });
   const bin = findCodexBinary({ env: process.env }).path;
   supervisor = new EngineSupervisor({
-    bin,
-    env: home.env,
-    cwd: home.workdir,
+    launch: { bin, env: home.env, cwd: home.workdir },
     logger: createLineLogger((l) => logLines.push(l), 'debug'),
     restart: { initialDelayMs: 200 },
   });

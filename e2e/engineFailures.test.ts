@@ -19,8 +19,10 @@ let home: CodexHomeFixture;
 let bin: string;
 const supervisors: EngineSupervisor[] = [];
 
-function makeSupervisor(extra: Partial<ConstructorParameters<typeof EngineSupervisor>[0]> = {}, lines: string[] = []): EngineSupervisor {
-  const s = new EngineSupervisor({ bin, env: home.env, cwd: home.workdir, logger: createLineLogger((l) => lines.push(l), 'debug'), ...extra });
+type SupervisorOptions = ConstructorParameters<typeof EngineSupervisor>[0];
+
+function makeSupervisor(extra: Partial<Omit<SupervisorOptions, 'launch'>> & { launch?: Partial<SupervisorOptions['launch']> } = {}, lines: string[] = []): EngineSupervisor {
+  const s = new EngineSupervisor({ logger: createLineLogger((l) => lines.push(l), 'debug'), ...extra, launch: { bin, env: home.env, cwd: home.workdir, ...extra.launch } });
   supervisors.push(s);
   return s;
 }
@@ -44,7 +46,7 @@ afterAll(async () => {
 
 describe('engine supervisor failure handling (real codex app-server)', () => {
   it('fails the first start with the engine’s own error when its config is refused', async () => {
-    const s = makeSupervisor({ extraArgs: ['-c', 'approval_policy="untrusted"'] });
+    const s = makeSupervisor({ launch: { extraArgs: ['-c', 'approval_policy="untrusted"'] } });
     await expect(s.start()).rejects.toThrow(/launchEngineProcess: codex app-server exited \(code 1\) before listening; last engine output:[\s\S]*untrusted/);
     expect(s.state).toBe('failed');
     expect(s.lastError).toMatch(/untrusted/);
@@ -52,7 +54,7 @@ describe('engine supervisor failure handling (real codex app-server)', () => {
   });
 
   it('fails clearly when the binary cannot be started', async () => {
-    const s = makeSupervisor({ bin: '/definitely/not/here/codex' });
+    const s = makeSupervisor({ launch: { bin: '/definitely/not/here/codex' } });
     await expect(s.start()).rejects.toThrow('launchEngineProcess: cannot start /definitely/not/here/codex: spawn /definitely/not/here/codex ENOENT');
     expect(s.state).toBe('failed');
   });

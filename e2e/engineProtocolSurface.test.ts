@@ -65,7 +65,7 @@ let firstTurnId: string;
 beforeAll(async () => {
   fake = await startFakeResponses();
   home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'engine-surface' });
-  supervisor = new EngineSupervisor({ bin: findCodexBinary({ env: process.env }).path, env: home.env, cwd: home.workdir, logger: createLineLogger(() => undefined, 'error') });
+  supervisor = new EngineSupervisor({ launch: { bin: findCodexBinary({ env: process.env }).path, env: home.env, cwd: home.workdir }, logger: createLineLogger(() => undefined, 'error') });
   await supervisor.start();
   // one thread with one finished turn, which every test below reads
   const d = await connect('surface-setup');

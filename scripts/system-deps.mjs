@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes sure the Debian packages the tests drive for real are present (tmux for the real TUI,
-// later chromium, openssh-server, redis-server). As root it installs what is missing with apt;
-// otherwise it prints exactly what to install and fails, so no test is ever silently skipped.
+// keyutils, dbus and gnome-keyring for the OS secret stores, later chromium, openssh-server,
+// redis-server). As root it installs what is missing with apt; otherwise it prints exactly what
+// to install and fails, so no test is ever silently skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
 
 /** command on PATH → Debian package that provides it */
@@ -14,6 +15,8 @@ const REQUIRED = [
   { command: 'tcsh', pkg: 'tcsh', why: 'a tcsh login shell for the SSH remote-engine tests' },
   { command: 'fish', pkg: 'fish', why: 'a fish login shell for the SSH remote-engine tests' },
   { command: 'zsh', pkg: 'zsh', why: 'a zsh login shell for the SSH remote-engine tests' },
+  { command: 'dbus-run-session', pkg: 'dbus-daemon', why: 'a private D-Bus session for the Secret Service test' },
+  { command: 'gnome-keyring-daemon', pkg: 'gnome-keyring', why: 'a throw-away Secret Service for the OS secret store test' },
 ];
 
 function has(command) {

@@ -51,10 +51,10 @@ export function buildProgram(): Command {
     .option('--ws-max-clock-skew-seconds <n>', 'JWT clock skew allowance (default 30)')
     .option('--allow-unauthenticated-non-loopback-ws', 'allow a non-loopback listener without auth (dangerous)')
     .option('--relay <url>', 'use this relay (ws[s]://host[:port]) instead of the embedded one')
-    .option('--relay-listen <ip:port>', 'where the embedded relay listens (default 127.0.0.1:0; use a LAN IP to pair phones on your network)')
+    .option('--relay-listen <ip:port>', 'where the embedded relay listens (default 127.0.0.1 on a port chosen on the first start and kept in <data dir>/relay.json; use a LAN IP to pair phones on your network)')
     .option('--no-remote', 'turn remote access (relay, pairing) off')
     .option('--name <name>', 'host display name shown to paired devices (default: the hostname)')
-    .option('--secret-store <kind>', 'where the host key lives: auto | keyring | file', 'auto')
+    .option('--secret-store <kind>', 'where the host key lives: auto (the OS secret store if one answers, else a 0600 file; never the Linux kernel keyring) | keyring | file', 'auto')
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
     .action(async (opts) => serveCommand(opts, out));
 

@@ -1,12 +1,17 @@
-/** `codex-host serve`: starts the host and keeps it running until SIGINT/SIGTERM. */
+/**
+ * `codex-host serve`: validates the flags, calls `createHost` (the composition the Electron
+ * main shares) and keeps the host running until SIGINT/SIGTERM/SIGHUP, then disposes it.
+ */
 import { createLineLogger, type LogLevel } from '../../shared/util/logger.js';
-import { startHost, HostStartError, type HostExtension } from '../app/hostApp.js';
+import { createHost, type HostHandle, type RemoteAccessConfig } from '../app/createHost.js';
+import { HostStartError } from '../app/hostApp.js';
 import { ListenerConfigError, parseListenerOptions, type ListenerConfig, type RawListenerOptions } from '../listener/listenerOptions.js';
 import { listenerBannerLines } from '../listener/listenerBanner.js';
 import type { SecretStoreChoice } from '../identity/secretStore.js';
 import { HOST_VERSION } from '../version.js';
 import { CliError } from './cliError.js';
 import { displayNameProblem } from '../../shared/protocol/displayName.js';
+import { errorMessage } from '../../shared/util/errors.js';
 
 /** commander's camelCased `serve` flags; the listener ones are exactly `RawListenerOptions`. */
 export interface ServeFlags extends RawListenerOptions {
@@ -44,17 +49,9 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
     }
   }
 
-  const extensions: HostExtension[] = [];
+  let remoteAccess: RemoteAccessConfig | undefined;
   if (flags.remote !== false) {
-    // Loaded only when remote access is on: `--no-remote` hosts never load the relay or crypto code.
-    const { createRemoteAccess } = await import('../remote-access/remoteAccess.js');
-    extensions.push(
-      createRemoteAccess({
-        relayUrl: flags.relay,
-        relayListen: flags.relayListen,
-        secretStore: (flags.secretStore ?? 'auto') as SecretStoreChoice,
-      }),
-    );
+    remoteAccess = { relayUrl: flags.relay, relayListen: flags.relayListen, secretStore: (flags.secretStore ?? 'auto') as SecretStoreChoice };
   } else if (flags.relay || flags.relayListen) {
     throw new CliError('--relay and --relay-listen cannot be combined with --no-remote', 2);
   }
@@ -76,16 +73,16 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const sig of signals) process.on(sig, onSignal);
 
-  let host;
+  let host: HostHandle;
   try {
-    host = await startHost({
+    host = await createHost({
       dataDir: flags.dataDir,
       codexBin: flags.codexBin,
       listener,
+      remoteAccess,
       env: process.env,
       logger,
       hostName: flags.name,
-      extensions,
       progress: (line) => logger.info(line),
     });
   } catch (err) {
@@ -95,17 +92,18 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
   }
 
   if (!stopRequested) {
-    const info = host.hub.info();
+    const info = host.info();
     out(`Codex Host ${HOST_VERSION} is running on ${info.hostName}`);
-    out(`  engine:   codex ${host.engineVersion} (${host.engineBin})`);
-    if (host.listener && listener) for (const l of listenerBannerLines(host.listener.url, listener, 'listener')) out(`  ${l}`);
+    out(`  engine:   codex ${host.engine.version} (${host.engine.bin})`);
+    if (host.listenerUrl && listener) for (const l of listenerBannerLines(host.listenerUrl, listener, 'listener')) out(`  ${l}`);
     if (info.relay) out(`  relay:    ${info.relay}`);
     if (info.hostId) out(`  host id:  ${info.hostId}`);
     out(`  data dir: ${host.dataDir}`);
+    for (const w of info.warnings ?? []) out(`  warning:  ${w}`);
     out(`Pair a phone with \`codex-host pair\`; check with \`codex-host status\`. Press Ctrl+C to stop.`);
     await new Promise<void>((resolve) => (onStopRequested = resolve));
   }
-  await host.stop().catch((err: Error) => logger.error('stop failed', { error: err.message }));
+  await host.dispose().catch((err: unknown) => logger.error('stop failed', { error: errorMessage(err) }));
   for (const sig of signals) process.off(sig, onSignal);
   out('Codex Host stopped.');
 }

@@ -23,6 +23,7 @@ export function formatStatus(info: HostInfo): string {
     const state = r ? ` (${r.state}${r.lastError ? `; last error: ${r.lastError}` : ''})` : '';
     lines.push(`  relay:    ${info.relay}${state}`);
   }
+  for (const w of info.warnings ?? []) lines.push(`  warning:  ${w}`);
   const others = info.environments.filter((e) => e.id !== 'local');
   for (const e of others) lines.push(`  env ${e.id}: ${e.state}${e.lastError ? ` (${e.lastError})` : ''}${e.busy ? ', busy' : ''}`);
   const clients = info.clients.filter((c) => c.kind !== 'cli');

@@ -1,25 +1,27 @@
 /**
  * Keeps one local engine (`codex app-server` on a private loopback WebSocket) alive for the hub.
  *
- * States: `starting` (first launch) → `running` → on an unexpected exit `restarting` (after an
- * exponential backoff) → `running` again, or `failed` after `maxFastCrashes` consecutive fast
- * crashes. `stop()` → `stopped`. A failed first launch goes straight to `failed` (a bad
- * binary or config will not fix itself; the caller shows the error). Every restart uses a
- * new port and a new token, so the hub must open new engine connections: it learns about it
- * from `onExit` (close clients with a reason) and `onRestarted`.
+ * States (`EngineState`, shared/protocol/hostMethods.ts): `starting` (first launch) → `running`
+ * → on an unexpected exit `restarting` (after a backoff) → `running` again, or `failed` after
+ * `maxFastCrashes` consecutive fast crashes or failed relaunches. `stop()` → `stopped`. A failed
+ * first launch goes straight to `failed` (a bad binary or config will not fix itself; the
+ * caller shows the error). Every restart uses a new port and a new token, so the hub must open
+ * new engine connections: it learns about it from `onExit` (close clients with a reason) and
+ * `onRestarted`.
+ *
+ * `start()`/`stop()` move the state machine and may be repeated; `dispose()` ends the object
+ * (stop, drop every listener). Async work carries the epoch it started in: `start()` and
+ * `stop()` bump it, so a launch that finishes after a `stop()` is stopped instead of adopted.
  */
-import type { Logger } from '../../shared/util/logger.js';
-import { launchEngineProcess, type EngineEndpoint, type EngineExit, type EngineProcess, type LaunchEngineOptions } from './launchEngineProcess.js';
+import type { EngineState } from '../../shared/protocol/hostMethods.js';
 import { errorMessage } from '../../shared/util/errors.js';
+import { Emitter, type AsyncDisposable, type Disposable } from '../../shared/util/lifecycle.js';
+import type { Logger } from '../../shared/util/logger.js';
+import { Backoff } from '../../shared/controller/backoff.js';
+import { launchEngineProcess, type EngineEndpoint, type EngineExit, type EngineProcess, type LaunchEngineOptions } from './launchEngineProcess.js';
 
+export type { EngineState } from '../../shared/protocol/hostMethods.js';
 export type { EngineEndpoint, EngineExit } from './launchEngineProcess.js';
-
-export type EngineState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
-
-/** A registered listener; `dispose()` removes it. */
-export interface EngineSubscription {
-  dispose(): void;
-}
 
 /** An unexpected engine exit. */
 export interface EngineExitEvent extends EngineExit {
@@ -33,97 +35,136 @@ export interface EngineExitEvent extends EngineExit {
 
 export interface EngineRestartPolicy {
   /** First backoff delay (ms); doubles per consecutive fast crash. Default 500. */
-  initialDelayMs?: number;
+  readonly initialDelayMs?: number;
   /** Backoff cap (ms). Default 30 000. */
-  maxDelayMs?: number;
+  readonly maxDelayMs?: number;
   /** A crash within this long after becoming ready counts as fast (ms). Default 30 000. */
-  fastCrashMs?: number;
+  readonly fastCrashMs?: number;
   /** Give up (`failed`) after this many consecutive fast crashes / failed relaunches. Default 5. */
-  maxFastCrashes?: number;
+  readonly maxFastCrashes?: number;
 }
 
-export interface EngineSupervisorOptions extends Omit<LaunchEngineOptions, 'logger'> {
-  logger: Logger;
-  restart?: EngineRestartPolicy;
+/** Starts one engine process and resolves once it is ready (default: `launchEngineProcess`). */
+export type EngineLauncher = (options: LaunchEngineOptions) => Promise<EngineProcess>;
+
+/** Time and timers (a fake one in tests drives the backoff without waiting). */
+export interface SupervisorClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface EngineSupervisorOptions {
+  /** How each engine process is started (binary, args, env, cwd, readiness bound). */
+  readonly launch: Omit<LaunchEngineOptions, 'logger'>;
+  readonly logger: Logger;
+  readonly restart?: EngineRestartPolicy;
   /** SIGTERM → SIGKILL grace in `stop()` (ms). Default 5000. */
-  stopTimeoutMs?: number;
-  /** Launcher (injected in tests). */
-  launch?: (options: LaunchEngineOptions) => Promise<EngineProcess>;
+  readonly stopTimeoutMs?: number;
+  /** Injected in tests: a scripted launcher returning controllable processes. */
+  readonly launcher?: EngineLauncher;
   /** Host-exit hook registration (default: `process.on('exit')`); returns an unregister function. */
-  onHostExit?: (fn: () => void) => () => void;
+  readonly onHostExit?: (fn: () => void) => () => void;
+  readonly clock?: SupervisorClock;
 }
 
-type Listener<A extends unknown[]> = (...args: A) => void;
+const DEFAULT_POLICY: Required<EngineRestartPolicy> = { initialDelayMs: 500, maxDelayMs: 30_000, fastCrashMs: 30_000, maxFastCrashes: 5 };
 
-export class EngineSupervisor {
-  private stateValue: EngineState = 'stopped';
-  private proc: EngineProcess | undefined;
-  private launching: Promise<EngineProcess> | undefined;
-  private restartTimer: NodeJS.Timeout | undefined;
-  private fastCrashes = 0;
+const systemClock: SupervisorClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+const processExitHook = (fn: () => void): (() => void) => {
+  process.on('exit', fn);
+  return () => process.off('exit', fn);
+};
+
+export class EngineSupervisor implements AsyncDisposable {
+  readonly #launch: Omit<LaunchEngineOptions, 'logger'>;
+  readonly #launcher: EngineLauncher;
+  readonly #policy: Required<EngineRestartPolicy>;
+  readonly #stopTimeoutMs: number;
+  readonly #registerHostExit: (fn: () => void) => () => void;
+  readonly #clock: SupervisorClock;
+  readonly #log: Logger;
+  /** Delays between relaunches. No jitter: there is one local engine, not a crowd of clients. */
+  readonly #backoff: Backoff;
+
+  readonly #stateChanged: Emitter<{ state: EngineState; previous: EngineState }>;
+  readonly #exited: Emitter<EngineExitEvent>;
+  readonly #restarted: Emitter<EngineEndpoint>;
+
+  #state: EngineState = 'stopped';
+  #proc: { readonly process: EngineProcess; readonly readyAt: number } | undefined;
+  #launching: Promise<EngineProcess> | undefined;
+  #restartTimer: unknown;
+  #fastCrashes = 0;
   /** Bumped by start()/stop(); async work from an older epoch must not touch state. */
-  private epoch = 0;
-  private lastErrorValue: string | undefined;
-  private unhookExit: (() => void) | undefined;
+  #epoch = 0;
+  #lastError: string | undefined;
+  #unhookExit: (() => void) | undefined;
+  #disposed = false;
   /** Every engine process not yet exited (also those being stopped), for the host-exit hook. */
-  private readonly live = new Set<EngineProcess>();
-  private readonly log: Logger;
-  private readonly stateListeners = new Set<Listener<[EngineState, EngineState]>>();
-  private readonly exitListeners = new Set<Listener<[EngineExitEvent]>>();
-  private readonly restartedListeners = new Set<Listener<[EngineEndpoint]>>();
-  private readonly policy: Required<EngineRestartPolicy>;
+  readonly #live = new Set<EngineProcess>();
 
-  constructor(private readonly options: EngineSupervisorOptions) {
-    this.log = options.logger.child('engine');
-    this.policy = {
-      initialDelayMs: options.restart?.initialDelayMs ?? 500,
-      maxDelayMs: options.restart?.maxDelayMs ?? 30_000,
-      fastCrashMs: options.restart?.fastCrashMs ?? 30_000,
-      maxFastCrashes: options.restart?.maxFastCrashes ?? 5,
-    };
+  constructor(options: EngineSupervisorOptions) {
+    this.#launch = options.launch;
+    this.#launcher = options.launcher ?? launchEngineProcess;
+    this.#policy = { ...DEFAULT_POLICY, ...definedOnly(options.restart) };
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? 5000;
+    this.#registerHostExit = options.onHostExit ?? processExitHook;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.logger.child('engine');
+    this.#backoff = new Backoff({ initialMs: this.#policy.initialDelayMs, maxMs: Math.max(this.#policy.maxDelayMs, this.#policy.initialDelayMs), random: () => 1 });
+    this.#stateChanged = new Emitter(this.#log);
+    this.#exited = new Emitter(this.#log);
+    this.#restarted = new Emitter(this.#log);
   }
 
   get state(): EngineState {
-    return this.stateValue;
+    return this.#state;
   }
 
   /** Why the engine last failed to start or died (for the UI); undefined when it never did. */
   get lastError(): string | undefined {
-    return this.lastErrorValue;
+    return this.#lastError;
   }
 
   /** The engine's pid while one is running. */
   get pid(): number | undefined {
-    return this.proc?.hasExited === false ? this.proc.pid : undefined;
+    const p = this.#proc?.process;
+    return p && !p.hasExited ? p.pid : undefined;
   }
 
   /** The current endpoint; throws unless `running` (it changes on every restart: do not cache it). */
   endpoint(): EngineEndpoint {
-    if (this.stateValue !== 'running' || !this.proc) throw new Error(`EngineSupervisor.endpoint: the engine is ${this.stateValue}`);
-    return this.proc.endpoint;
+    if (this.#state !== 'running' || !this.#proc) throw new Error(`EngineSupervisor.endpoint: the engine is ${this.#state}`);
+    return this.#proc.process.endpoint;
   }
 
   /**
-   * Starts the engine and resolves with its endpoint once `/readyz` is 200. Calling it while
+   * Starts the engine and resolves with its endpoint once it is ready. Calling it while
    * starting or running returns the same endpoint; after `failed`/`stopped` it starts afresh.
    * Rejects (state `failed`) when the first launch fails.
    */
   async start(): Promise<EngineEndpoint> {
-    if (this.stateValue === 'running' && this.proc) return this.proc.endpoint;
-    if (this.stateValue === 'starting' || this.stateValue === 'restarting') return this.waitUntilRunning();
-    const epoch = ++this.epoch;
-    this.fastCrashes = 0;
-    this.lastErrorValue = undefined;
-    this.setState('starting');
+    if (this.#disposed) throw new Error('EngineSupervisor.start: disposed');
+    if (this.#state === 'running' && this.#proc) return this.#proc.process.endpoint;
+    if (this.#state === 'starting' || this.#state === 'restarting') return this.waitUntilRunning();
+    const epoch = ++this.#epoch;
+    this.#fastCrashes = 0;
+    this.#backoff.reset();
+    this.#lastError = undefined;
+    this.#setState('starting');
     try {
-      const proc = await this.launchOnce(epoch);
-      return proc.endpoint;
+      return (await this.#launchOnce(epoch)).endpoint;
     } catch (err) {
-      if (epoch === this.epoch) {
-        this.lastErrorValue = errorMessage(err);
-        this.setState('failed');
-        this.unhookExit?.();
-        this.unhookExit = undefined;
+      if (epoch === this.#epoch) {
+        this.#lastError = errorMessage(err);
+        this.#setState('failed');
+        this.#releaseExitHook();
       }
       throw err;
     }
@@ -131,24 +172,22 @@ export class EngineSupervisor {
 
   /** Resolves with the endpoint when `running`; rejects on `failed`/`stopped` or after `timeoutMs`. */
   waitUntilRunning(timeoutMs = 60_000): Promise<EngineEndpoint> {
-    if (this.stateValue === 'running' && this.proc) return Promise.resolve(this.proc.endpoint);
-    if (this.stateValue === 'failed' || this.stateValue === 'stopped') {
-      return Promise.reject(new Error(`EngineSupervisor.waitUntilRunning: the engine is ${this.stateValue}${this.lastErrorValue ? `: ${this.lastErrorValue}` : ''}`));
-    }
+    if (this.#state === 'running' && this.#proc) return Promise.resolve(this.#proc.process.endpoint);
+    if (this.#state === 'failed' || this.#state === 'stopped') return Promise.reject(this.#notRunning(this.#state));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         sub.dispose();
-        reject(new Error(`EngineSupervisor.waitUntilRunning: not running after ${timeoutMs} ms (state ${this.stateValue})`));
+        reject(new Error(`EngineSupervisor.waitUntilRunning: not running after ${timeoutMs} ms (state ${this.#state})`));
       }, timeoutMs);
       const sub = this.onStateChange((state) => {
-        if (state === 'running' && this.proc) {
-          clearTimeout(timer);
+        if (state === 'running' && this.#proc) {
+          this.#clock.clearTimeout(timer);
           sub.dispose();
-          resolve(this.proc.endpoint);
+          resolve(this.#proc.process.endpoint);
         } else if (state === 'failed' || state === 'stopped') {
-          clearTimeout(timer);
+          this.#clock.clearTimeout(timer);
           sub.dispose();
-          reject(new Error(`EngineSupervisor.waitUntilRunning: the engine is ${state}${this.lastErrorValue ? `: ${this.lastErrorValue}` : ''}`));
+          reject(this.#notRunning(state));
         }
       });
     });
@@ -159,144 +198,145 @@ export class EngineSupervisor {
    * Cancels a pending restart. Idempotent; resolves once the process is gone.
    */
   async stop(): Promise<void> {
-    ++this.epoch;
-    clearTimeout(this.restartTimer);
-    this.restartTimer = undefined;
-    const inFlight = this.launching;
-    const proc = this.proc;
-    this.proc = undefined;
-    if (this.stateValue !== 'stopped') this.setState('stopped');
-    const drainMs = this.options.stopTimeoutMs ?? 5000;
+    ++this.#epoch;
+    this.#clock.clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
+    const inFlight = this.#launching;
+    const proc = this.#proc?.process;
+    this.#proc = undefined;
+    this.#setState('stopped');
     if (proc && !proc.hasExited) {
-      this.log.info('engine stopping', { pid: proc.pid });
-      const exit = await proc.stop(drainMs);
-      this.log.info('engine stopped', { code: exit.code, signal: exit.signal });
+      this.#log.info('engine stopping', { pid: proc.pid });
+      const exit = await proc.stop(this.#stopTimeoutMs);
+      this.#log.info('engine stopped', { code: exit.code, signal: exit.signal });
     }
-    // A launch still in flight is finished by launchOnce (it sees the new epoch and stops it).
+    // A launch still in flight is finished by #launchOnce (it sees the new epoch and stops it).
     if (inFlight) await inFlight.then((p) => p.exited, () => undefined);
-    this.unhookExit?.();
-    this.unhookExit = undefined;
+    this.#releaseExitHook();
   }
 
-  onStateChange(fn: (state: EngineState, previous: EngineState) => void): EngineSubscription {
-    return subscribe(this.stateListeners, fn);
+  /** Stops the engine and drops every listener; `start()` is refused afterwards. */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    await this.stop();
+    this.#stateChanged.clear();
+    this.#exited.clear();
+    this.#restarted.clear();
+  }
+
+  onStateChange(fn: (state: EngineState, previous: EngineState) => void): Disposable {
+    return this.#stateChanged.on(({ state, previous }) => fn(state, previous));
   }
 
   /** An unexpected exit of a running engine (its endpoint is dead from now on). */
-  onExit(fn: (event: EngineExitEvent) => void): EngineSubscription {
-    return subscribe(this.exitListeners, fn);
+  onExit(fn: (event: EngineExitEvent) => void): Disposable {
+    return this.#exited.on(fn);
   }
 
   /** The engine is running again after an unexpected exit, on a new endpoint. */
-  onRestarted(fn: (endpoint: EngineEndpoint) => void): EngineSubscription {
-    return subscribe(this.restartedListeners, fn);
+  onRestarted(fn: (endpoint: EngineEndpoint) => void): Disposable {
+    return this.#restarted.on(fn);
   }
 
-  private async launchOnce(epoch: number): Promise<EngineProcess> {
-    this.hookHostExit();
-    const launch = this.options.launch ?? launchEngineProcess;
-    const { restart: _r, stopTimeoutMs: _s, launch: _l, onHostExit: _h, ...launchOptions } = this.options;
-    const pending = launch({ ...launchOptions, logger: this.log });
-    this.launching = pending;
+  async #launchOnce(epoch: number): Promise<EngineProcess> {
+    this.#hookHostExit();
+    const pending = this.#launcher({ ...this.#launch, logger: this.#log });
+    this.#launching = pending;
     let proc: EngineProcess;
     try {
       proc = await pending;
     } finally {
-      if (this.launching === pending) this.launching = undefined;
+      if (this.#launching === pending) this.#launching = undefined;
     }
-    this.live.add(proc);
-    void proc.exited.then(() => this.live.delete(proc));
-    if (epoch !== this.epoch) {
+    this.#live.add(proc);
+    void proc.exited.then(() => this.#live.delete(proc));
+    if (epoch !== this.#epoch) {
       // stop() (or a new start()) happened while launching: this process is not wanted.
-      await proc.stop(this.options.stopTimeoutMs ?? 5000);
+      await proc.stop(this.#stopTimeoutMs);
       throw new Error('EngineSupervisor.start: stopped while starting');
     }
-    this.proc = proc;
-    void proc.exited.then((exit) => this.onProcessExit(proc, epoch, exit));
-    this.setState('running');
+    this.#proc = { process: proc, readyAt: this.#clock.now() };
+    void proc.exited.then((exit) => this.#onProcessExit(proc, epoch, exit));
+    this.#setState('running');
     return proc;
   }
 
-  private onProcessExit(proc: EngineProcess, epoch: number, exit: EngineExit): void {
-    if (epoch !== this.epoch || this.proc !== proc) return; // expected (stop) or stale
-    this.proc = undefined;
-    const ranMs = Date.now() - proc.readyAt;
-    this.fastCrashes = ranMs < this.policy.fastCrashMs ? this.fastCrashes + 1 : 1;
-    this.lastErrorValue = `codex app-server exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}) after ${ranMs} ms`;
-    this.log.error('engine exited unexpectedly', { code: exit.code, signal: exit.signal, ranMs, fastCrashes: this.fastCrashes, lastOutput: proc.stderrTail().slice(-5) });
-    const delay = this.scheduleRestart(epoch);
-    emit(this.exitListeners, { ...exit, ranMs, willRestart: delay !== undefined, restartDelayMs: delay ?? 0 });
+  #onProcessExit(proc: EngineProcess, epoch: number, exit: EngineExit): void {
+    const current = this.#proc;
+    if (epoch !== this.#epoch || current?.process !== proc) return; // expected (stop) or stale
+    this.#proc = undefined;
+    const ranMs = this.#clock.now() - current.readyAt;
+    if (ranMs < this.#policy.fastCrashMs) this.#fastCrashes++;
+    else {
+      // It ran long enough to count as healthy: this crash starts a new series.
+      this.#fastCrashes = 1;
+      this.#backoff.reset();
+    }
+    this.#lastError = `codex app-server exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}) after ${ranMs} ms`;
+    this.#log.error('engine exited unexpectedly', { code: exit.code, signal: exit.signal, ranMs, fastCrashes: this.#fastCrashes, lastOutput: proc.stderrTail().slice(-5) });
+    const delay = this.#scheduleRestart(epoch);
+    this.#exited.fire({ ...exit, ranMs, willRestart: delay !== undefined, restartDelayMs: delay ?? 0 });
   }
 
   /** Schedules the next launch, or gives up; returns the delay, or undefined when it gave up. */
-  private scheduleRestart(epoch: number): number | undefined {
-    if (this.fastCrashes >= this.policy.maxFastCrashes) {
-      this.log.error('engine keeps crashing; giving up', { crashes: this.fastCrashes });
-      this.lastErrorValue = `${this.lastErrorValue ?? 'codex app-server failed'}; gave up after ${this.fastCrashes} fast crashes`;
-      this.setState('failed');
-      this.unhookExit?.();
-      this.unhookExit = undefined;
+  #scheduleRestart(epoch: number): number | undefined {
+    if (this.#fastCrashes >= this.#policy.maxFastCrashes) {
+      this.#log.error('engine keeps crashing; giving up', { crashes: this.#fastCrashes });
+      this.#lastError = `${this.#lastError ?? 'codex app-server failed'}; gave up after ${this.#fastCrashes} fast crashes`;
+      this.#setState('failed');
+      this.#releaseExitHook();
       return undefined;
     }
-    const delay = Math.min(this.policy.initialDelayMs * 2 ** Math.max(0, this.fastCrashes - 1), this.policy.maxDelayMs);
-    this.setState('restarting');
-    this.log.warn('engine restarting', { delayMs: delay, attempt: this.fastCrashes });
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = undefined;
-      void this.relaunch(epoch);
+    const delay = this.#backoff.next();
+    this.#setState('restarting');
+    this.#log.warn('engine restarting', { delayMs: delay, attempt: this.#fastCrashes });
+    this.#restartTimer = this.#clock.setTimeout(() => {
+      this.#restartTimer = undefined;
+      void this.#relaunch(epoch);
     }, delay);
     return delay;
   }
 
-  private async relaunch(epoch: number): Promise<void> {
-    if (epoch !== this.epoch) return;
+  async #relaunch(epoch: number): Promise<void> {
+    if (epoch !== this.#epoch) return;
     try {
-      const proc = await this.launchOnce(epoch);
-      this.log.info('engine restarted', { url: proc.endpoint.url });
-      emit(this.restartedListeners, proc.endpoint);
+      const proc = await this.#launchOnce(epoch);
+      this.#log.info('engine restarted', { url: proc.endpoint.url });
+      this.#restarted.fire(proc.endpoint);
     } catch (err) {
-      if (epoch !== this.epoch) return;
-      this.fastCrashes++;
-      this.lastErrorValue = errorMessage(err);
-      this.log.error('engine relaunch failed', { error: this.lastErrorValue, attempt: this.fastCrashes });
-      this.scheduleRestart(epoch);
+      if (epoch !== this.#epoch) return;
+      this.#fastCrashes++;
+      this.#lastError = errorMessage(err);
+      this.#log.error('engine relaunch failed', { error: this.#lastError, attempt: this.#fastCrashes });
+      this.#scheduleRestart(epoch);
     }
   }
 
-  private setState(next: EngineState): void {
-    const previous = this.stateValue;
+  #setState(next: EngineState): void {
+    const previous = this.#state;
     if (previous === next) return;
-    this.stateValue = next;
-    emit(this.stateListeners, next, previous);
+    this.#state = next;
+    this.#stateChanged.fire({ state: next, previous });
+  }
+
+  #notRunning(state: EngineState): Error {
+    return new Error(`EngineSupervisor.waitUntilRunning: the engine is ${state}${this.#lastError ? `: ${this.#lastError}` : ''}`);
   }
 
   /** Kills the engine if the host process exits without calling stop(). */
-  private hookHostExit(): void {
-    if (this.unhookExit) return;
-    const kill = () => {
-      for (const p of this.live) p.killNow();
-    };
-    const register =
-      this.options.onHostExit ??
-      ((fn: () => void) => {
-        process.on('exit', fn);
-        return () => process.off('exit', fn);
-      });
-    this.unhookExit = register(kill);
+  #hookHostExit(): void {
+    this.#unhookExit ??= this.#registerHostExit(() => {
+      for (const p of this.#live) p.killNow();
+    });
+  }
+
+  #releaseExitHook(): void {
+    this.#unhookExit?.();
+    this.#unhookExit = undefined;
   }
 }
 
-function subscribe<A extends unknown[]>(set: Set<Listener<A>>, fn: Listener<A>): EngineSubscription {
-  set.add(fn);
-  return { dispose: () => set.delete(fn) };
-}
-
-function emit<A extends unknown[]>(set: Set<Listener<A>>, ...args: A): void {
-  for (const fn of [...set]) {
-    try {
-      fn(...args);
-    } catch {
-      // A listener's bug must not break supervision.
-    }
-  }
+/** `{ ...defaults, ...partial }` without letting an explicit `undefined` erase a default. */
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

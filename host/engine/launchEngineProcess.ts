@@ -78,114 +78,147 @@ export async function launchEngineProcess(options: LaunchEngineOptions): Promise
   const env = { ...(options.env ?? process.env), NO_COLOR: '1' };
   const child = (options.spawnEngine ?? defaultSpawn)(options.bin, args, { env, cwd: options.cwd, detached });
   log.info('engine starting', { bin: options.bin, pid: child.pid });
-
-  const tail: string[] = [];
-  let exitInfo: EngineExit | undefined;
-  const exited = new Promise<EngineExit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitInfo = { code, signal };
-      resolve(exitInfo);
-    });
-  });
-  let spawnError: Error | undefined;
-  let markSpawnFailed: () => void = () => {};
-  // A spawn failure (ENOENT, EACCES) emits 'error' and maybe never 'exit'.
-  const failedToSpawn = new Promise<void>((resolve) => (markSpawnFailed = resolve));
-  // `on`, not `once`: a later 'error' (e.g. a failed kill) must not become an uncaught exception.
-  child.on('error', (err) => {
-    spawnError ??= err;
-    if (child.pid === undefined) markSpawnFailed();
-    else log.warn('engine process error', { error: err.message });
-  });
-
-  let listeningUrl: string | undefined;
-  let onListening: ((url: string) => void) | undefined;
-  const onStderrLine = (raw: string) => {
-    const line = raw.replace(ANSI_RE, '').trimEnd();
-    if (!line) return;
-    tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
-    const m = LISTENING_RE.exec(line);
-    if (m?.[1] && !listeningUrl && Number(m[2]) > 0 && Number(m[2]) < 65536) {
-      listeningUrl = m[1];
-      onListening?.(m[1]);
-    }
-    logEngineLine(log, line);
-  };
-  if (child.stderr) splitLines(child.stderr, onStderrLine);
-  if (child.stdout) splitLines(child.stdout, (line) => log.debug(`app-server stdout: ${line.replace(ANSI_RE, '').slice(0, 2000)}`));
-
-  const killGroup = () => {
-    if (exitInfo || child.pid === undefined) return;
-    try {
-      if (detached) process.kill(-child.pid, 'SIGKILL');
-      else child.kill('SIGKILL');
-    } catch {
-      // Already gone (ESRCH).
-    }
-  };
+  const watched = new WatchedChild(child, detached, log);
 
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const deadline = Date.now() + readyTimeoutMs;
   const fail = async (why: string): Promise<never> => {
-    killGroup();
-    await Promise.race([exited, failedToSpawn]);
-    // Skip Rust backtrace frames ("  3: <unknown>"): the `Error: …` line above them is what helps.
-    const useful = tail.filter((l) => !/^\s*\d+: /.test(l) && !/^\s*at /.test(l) && l.trim() !== 'Stack backtrace:');
-    const detail = useful.length ? `; last engine output:\n  ${useful.slice(-8).join('\n  ')}` : '';
-    throw new Error(`launchEngineProcess: ${why}${detail}`);
+    watched.killGroup();
+    await Promise.race([watched.exited, watched.failedToSpawn]);
+    throw new Error(`launchEngineProcess: ${why}${watched.outputDetail()}`);
   };
 
   // 1. The bound address from stderr.
-  const url = await new Promise<string | 'exit' | 'timeout'>((resolve) => {
-    if (listeningUrl) return resolve(listeningUrl);
-    onListening = resolve;
-    void exited.then(() => resolve('exit'));
-    void failedToSpawn.then(() => resolve('exit'));
-    setTimeout(() => resolve('timeout'), readyTimeoutMs).unref();
-  });
-  onListening = undefined;
-  if (url === 'exit') return fail(spawnError ? `cannot start ${options.bin}: ${spawnError.message}` : `codex app-server exited (${describeExit(exitInfo)}) before listening`);
+  const url = await watched.listeningUrl(readyTimeoutMs);
+  if (url === 'exit') return fail(watched.spawnError ? `cannot start ${options.bin}: ${watched.spawnError.message}` : `codex app-server exited (${describeExit(watched.exitInfo)}) before listening`);
   if (url === 'timeout') return fail(`codex app-server did not print its address within ${readyTimeoutMs} ms`);
 
   // 2. /readyz (no auth needed).
   const probe = options.probeReady ?? probeReadyz;
   const readyzUrl = `${url.replace(/^ws:/, 'http:')}/readyz`;
   for (;;) {
-    if (exitInfo) return fail(`codex app-server exited (${describeExit(exitInfo)}) before /readyz answered`);
+    if (watched.exitInfo) return fail(`codex app-server exited (${describeExit(watched.exitInfo)}) before /readyz answered`);
     if (await probe(readyzUrl).catch(() => false)) break;
     if (Date.now() > deadline) return fail(`${readyzUrl} did not answer 200 within ${readyTimeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const readyAt = Date.now();
   log.info('engine ready', { url, pid: child.pid });
+  return watched.asEngineProcess({ url, token }, Date.now());
+}
 
-  return {
-    pid: child.pid,
-    endpoint: { url, token },
-    readyAt,
-    exited,
-    get hasExited() {
-      return exitInfo !== undefined;
-    },
-    stderrTail: () => [...tail],
-    killNow: killGroup,
-    stop: async (drainMs) => {
-      if (exitInfo) return exitInfo;
-      try {
-        child.kill('SIGTERM');
-      } catch {
-        // Already gone.
-      }
-      let timer: NodeJS.Timeout | undefined;
-      const drained = await Promise.race([exited, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), drainMs)))]);
-      clearTimeout(timer);
-      if (drained) return drained;
-      log.warn('engine did not exit after SIGTERM; killing it', { drainMs, pid: child.pid });
-      killGroup();
-      return exited;
-    },
-  };
+/**
+ * One spawned engine child, watched: its exit (or failure to spawn), its stderr as log lines
+ * with a bounded tail for error messages, and the `listening on:` address it prints.
+ */
+class WatchedChild {
+  readonly exited: Promise<EngineExit>;
+  /** Resolves when the spawn itself failed (ENOENT, EACCES): 'error' without a pid, maybe no 'exit'. */
+  readonly failedToSpawn: Promise<void>;
+  exitInfo: EngineExit | undefined;
+  spawnError: Error | undefined;
+  readonly #child: ChildProcess;
+  readonly #detached: boolean;
+  readonly #log: Logger;
+  readonly #tail: string[] = [];
+  #listening: string | undefined;
+  #onListening: ((url: string) => void) | undefined;
+
+  constructor(child: ChildProcess, detached: boolean, log: Logger) {
+    this.#child = child;
+    this.#detached = detached;
+    this.#log = log;
+    this.exited = new Promise<EngineExit>((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        resolve(this.exitInfo);
+      });
+    });
+    let markSpawnFailed: () => void = () => {};
+    this.failedToSpawn = new Promise<void>((resolve) => (markSpawnFailed = resolve));
+    // `on`, not `once`: a later 'error' (e.g. a failed kill) must not become an uncaught exception.
+    child.on('error', (err) => {
+      this.spawnError ??= err;
+      if (child.pid === undefined) markSpawnFailed();
+      else log.warn('engine process error', { error: err.message });
+    });
+    if (child.stderr) splitLines(child.stderr, (line) => this.#onStderrLine(line));
+    if (child.stdout) splitLines(child.stdout, (line) => log.debug(`app-server stdout: ${line.replace(ANSI_RE, '').slice(0, 2000)}`));
+  }
+
+  /** The printed address, or 'exit' / 'timeout' if the engine ended or stayed silent first. */
+  listeningUrl(timeoutMs: number): Promise<string | 'exit' | 'timeout'> {
+    return new Promise<string | 'exit' | 'timeout'>((resolve) => {
+      if (this.#listening) return resolve(this.#listening);
+      this.#onListening = resolve;
+      void this.exited.then(() => resolve('exit'));
+      void this.failedToSpawn.then(() => resolve('exit'));
+      setTimeout(() => resolve('timeout'), timeoutMs).unref();
+    }).finally(() => (this.#onListening = undefined));
+  }
+
+  /** SIGKILL of the whole process group (synchronous; for failures and the host's exit hook). */
+  killGroup(): void {
+    if (this.exitInfo || this.#child.pid === undefined) return;
+    try {
+      if (this.#detached) process.kill(-this.#child.pid, 'SIGKILL');
+      else this.#child.kill('SIGKILL');
+    } catch {
+      // Already gone (ESRCH).
+    }
+  }
+
+  /** "; last engine output: …" from the useful stderr lines, or '' when there were none. */
+  outputDetail(): string {
+    // Skip Rust backtrace frames ("  3: <unknown>"): the `Error: …` line above them is what helps.
+    const useful = this.#tail.filter((l) => !/^\s*\d+: /.test(l) && !/^\s*at /.test(l) && l.trim() !== 'Stack backtrace:');
+    return useful.length ? `; last engine output:\n  ${useful.slice(-8).join('\n  ')}` : '';
+  }
+
+  asEngineProcess(endpoint: EngineEndpoint, readyAt: number): EngineProcess {
+    const self = this;
+    return {
+      pid: this.#child.pid,
+      endpoint,
+      readyAt,
+      exited: this.exited,
+      get hasExited() {
+        return self.exitInfo !== undefined;
+      },
+      stderrTail: () => [...this.#tail],
+      killNow: () => this.killGroup(),
+      stop: (drainMs) => this.#stop(drainMs),
+    };
+  }
+
+  /** SIGTERM, up to `drainMs` for the engine's graceful drain, then SIGKILL of the group. */
+  async #stop(drainMs: number): Promise<EngineExit> {
+    if (this.exitInfo) return this.exitInfo;
+    try {
+      this.#child.kill('SIGTERM');
+    } catch {
+      // Already gone.
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([this.exited, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), drainMs)))]);
+    clearTimeout(timer);
+    if (drained) return drained;
+    this.#log.warn('engine did not exit after SIGTERM; killing it', { drainMs, pid: this.#child.pid });
+    this.killGroup();
+    return this.exited;
+  }
+
+  #onStderrLine(raw: string): void {
+    const line = raw.replace(ANSI_RE, '').trimEnd();
+    if (!line) return;
+    this.#tail.push(line);
+    if (this.#tail.length > TAIL_LINES) this.#tail.shift();
+    const m = LISTENING_RE.exec(line);
+    if (m?.[1] && !this.#listening && Number(m[2]) > 0 && Number(m[2]) < 65536) {
+      this.#listening = m[1];
+      this.#onListening?.(m[1]);
+    }
+    logEngineLine(this.#log, line);
+  }
 }
 
 function describeExit(e: EngineExit | undefined): string {

@@ -1,7 +1,9 @@
 /**
  * The hub's `EnginePort` over the `EngineSupervisor`: each `connect()` opens a new WebSocket to
  * the engine's private loopback endpoint with the per-start capability token. Every restart
- * changes port and token, so nothing here caches the endpoint.
+ * changes port and token, so nothing here caches the endpoint. `dispose()` drops its
+ * subscription to the supervisor (the supervisor outlives it only in tests, but an in-process
+ * restart of the core must not leave listeners behind).
  */
 import type { EngineState } from '../../shared/protocol/hostMethods.js';
 import { type Transport } from '../../shared/rpc/transport.js';
@@ -13,9 +15,10 @@ import type { EngineSupervisor } from './engineSupervisor.js';
 /** Engine messages can be large (full thread reads with diffs); the hub bounds clients separately. */
 const ENGINE_MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
 
-export class SupervisedEnginePort implements EnginePort {
+export class SupervisedEnginePort implements EnginePort, Disposable {
   readonly #sup: EngineSupervisor;
   readonly #restart = new Emitter<void>();
+  readonly #exitSub: Disposable;
   #restarts = 0;
 
   constructor(
@@ -23,10 +26,15 @@ export class SupervisedEnginePort implements EnginePort {
     readonly version: string | undefined,
   ) {
     this.#sup = supervisor;
-    supervisor.onExit(() => {
+    this.#exitSub = supervisor.onExit(() => {
       this.#restarts++;
       this.#restart.fire();
     });
+  }
+
+  dispose(): void {
+    this.#exitSub.dispose();
+    this.#restart.clear();
   }
 
   get state(): EngineState {

@@ -36,7 +36,7 @@ import { coreFeature, environmentsFeature } from './hubFeatures.js';
 import { HubCloseCode, resolveHubLimits, type HubLimitOverrides, type HubLimits } from './hubLimits.js';
 
 /** host/info fields that features outside the hub know (listener address, relay, host id). */
-export type HostInfoExtras = Partial<Pick<HostInfo, 'listener' | 'relay' | 'hostId' | 'remoteAccess'>>;
+export type HostInfoExtras = Partial<Pick<HostInfo, 'listener' | 'relay' | 'hostId' | 'remoteAccess' | 'warnings'>>;
 /** Reads those fields at call time. */
 export type HostInfoDescriber = () => HostInfoExtras;
 
@@ -61,7 +61,7 @@ export interface ClientChange {
 }
 
 /** host/info fields only the host's admins see (red-team P18). */
-const ADMIN_ONLY_INFO = ['listener'] as const;
+const ADMIN_ONLY_INFO = ['listener', 'warnings'] as const;
 
 export class Hub {
   readonly limits: HubLimits;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -135,6 +135,35 @@ describe('parseListenerOptions: the flag rows of docs/engine.md §9', () => {
     expect(errorOf({ listen: 'ws://127.0.0.1:0', wsAuth: 'signed-bearer-token', wsSharedSecretFile: path })).toBe(
       `failed to read websocket auth secret ${path}: No such file or directory`,
     );
+  });
+
+  it('refuses a token file that is not a regular file at once (no endless read of /dev/zero)', () => {
+    const t0 = Date.now();
+    expect(errorOf({ listen: 'ws://127.0.0.1:0', wsAuth: 'capability-token', wsTokenFile: '/dev/zero' })).toBe(
+      'failed to read websocket auth secret /dev/zero: is not a regular file (it is a character device)',
+    );
+    expect(errorOf({ listen: 'ws://127.0.0.1:0', wsAuth: 'signed-bearer-token', wsSharedSecretFile: dir })).toBe(
+      `failed to read websocket auth secret ${dir}: is not a regular file (it is a directory)`,
+    );
+    expect(Date.now() - t0).toBeLessThan(1000);
+    const big = file('big', 'x'.repeat(64 * 1024 + 1));
+    expect(errorOf({ listen: 'ws://127.0.0.1:0', wsAuth: 'capability-token', wsTokenFile: big })).toBe(`failed to read websocket auth secret ${big}: is larger than 65536 bytes`);
+  });
+
+  it('warns about a token or secret file other users can read, with the chmod that fixes it', () => {
+    const open = file('tok-open', 'x');
+    chmodSync(open, 0o644);
+    expect(parseListenerOptions({ listen: 'ws://127.0.0.1:0', wsAuth: 'capability-token', wsTokenFile: open }).warnings).toEqual([
+      `WARNING: --ws-token-file ${open} is readable by other users (mode 644): anyone who reads it can connect; run chmod 600 ${open}`,
+    ]);
+    const secret = file('secret-open', SECRET_32);
+    chmodSync(secret, 0o640);
+    expect(parseListenerOptions({ listen: 'ws://127.0.0.1:0', wsAuth: 'signed-bearer-token', wsSharedSecretFile: secret }).warnings).toEqual([
+      `WARNING: --ws-shared-secret-file ${secret} is readable by other users (mode 640): anyone who reads it can connect; run chmod 600 ${secret}`,
+    ]);
+    const closed = file('tok-closed', 'x');
+    chmodSync(closed, 0o600);
+    expect(parseListenerOptions({ listen: 'ws://127.0.0.1:0', wsAuth: 'capability-token', wsTokenFile: closed }).warnings).toEqual([]);
   });
 
   it('requires absolute paths for the token and secret files', () => {

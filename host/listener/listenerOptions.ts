@@ -8,10 +8,14 @@
  * (upstream's `--help` says so, but 0.169.0 resolves relative paths against the cwd). A relative
  * path is refused with `--ws-token-file must be an absolute path (got `x`)`, because the host is
  * also started by the desktop app, whose cwd is not the user's.
+ *
+ * Secret files are read with a hard byte bound and must be regular files: `/dev/zero` or a FIFO
+ * is refused at once (no endless read, no hang). A token or secret file that other users can
+ * read is accepted (upstream does the same) but warned about, with the chmod that fixes it.
  */
 import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import { FileRefusedError, readBoundedFileSync, type BoundedFile } from '../storage/boundedRead.js';
 import { z } from 'zod';
 import { parseUnknown } from '../../shared/util/schema.js';
 import { formatHostPort, isLoopbackHost, ListenUrlError, parseListenUrl, type ListenAddress } from './listenUrl.js';
@@ -78,8 +82,8 @@ export class ListenerConfigError extends Error {
 
 /** Collaborators, replaceable in tests. */
 export interface ListenerOptionsDeps {
-  /** Reads a whole file; default `fs.readFileSync` after a size check. */
-  readFile?: (path: string) => Uint8Array;
+  /** Reads a whole secret file with its mode; default: a bounded read of a regular file. */
+  readFile?: (path: string) => BoundedFile;
 }
 
 const MAX_FLAG_CHARS = 4096;
@@ -125,9 +129,9 @@ export function parseListenerOptions(raw: RawListenerOptions, deps: ListenerOpti
     throw err;
   }
   const loopback = isLoopbackHost(address.host);
-  const auth = parseAuth(opts, readFile);
-
   const warnings: string[] = [];
+  const auth = parseAuth(opts, readFile, warnings);
+
   if (auth.mode === 'none' && !loopback) {
     const bind = formatHostPort(address.host, address.port);
     if (!opts.allowUnauthenticatedNonLoopbackWs) {
@@ -147,7 +151,7 @@ export function parseListenerOptions(raw: RawListenerOptions, deps: ListenerOpti
 
 type ParsedRaw = z.output<typeof rawSchema>;
 
-function parseAuth(opts: ParsedRaw, readFile: (path: string) => Uint8Array): ListenerAuth {
+function parseAuth(opts: ParsedRaw, readFile: (path: string) => BoundedFile, warnings: string[]): ListenerAuth {
   const anyJwtFlag =
     opts.wsSharedSecretFile !== undefined ||
     opts.wsIssuer !== undefined ||
@@ -167,7 +171,7 @@ function parseAuth(opts: ParsedRaw, readFile: (path: string) => Uint8Array): Lis
       }
       if (opts.wsTokenFile !== undefined) {
         const path = absolutePathArg('--ws-token-file', opts.wsTokenFile);
-        const token = readTrimmedSecret(path, readFile);
+        const token = readTrimmedSecret('--ws-token-file', path, readFile, warnings);
         return { mode: 'capability-token', tokenSha256: sha256(Buffer.from(token, 'utf8')) };
       }
       if (opts.wsTokenSha256 !== undefined) {
@@ -181,7 +185,7 @@ function parseAuth(opts: ParsedRaw, readFile: (path: string) => Uint8Array): Lis
       if (opts.wsSharedSecretFile === undefined) throw new ListenerConfigError(MSG_SECRET_FILE_REQUIRED);
       const path = absolutePathArg('--ws-shared-secret-file', opts.wsSharedSecretFile);
       const maxClockSkewSeconds = parseSkew(opts.wsMaxClockSkewSeconds);
-      const secret = Buffer.from(readTrimmedSecret(path, readFile), 'utf8');
+      const secret = Buffer.from(readTrimmedSecret('--ws-shared-secret-file', path, readFile, warnings), 'utf8');
       if (secret.length < MIN_SIGNED_BEARER_SECRET_BYTES) {
         throw new ListenerConfigError(
           `signed websocket bearer secret ${path} must be at least ${MIN_SIGNED_BEARER_SECRET_BYTES} bytes`,
@@ -241,10 +245,14 @@ function sha256(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(bytes).digest());
 }
 
-function readTrimmedSecret(path: string, readFile: (path: string) => Uint8Array): string {
+function readTrimmedSecret(flag: string, path: string, readFile: (path: string) => BoundedFile, warnings: string[]): string {
   let raw: Uint8Array;
   try {
-    raw = readFile(path);
+    const file = readFile(path);
+    raw = file.bytes;
+    if (file.mode & 0o044) {
+      warnings.push(`WARNING: ${flag} ${path} is readable by other users (mode ${(file.mode & 0o777).toString(8).padStart(3, '0')}): anyone who reads it can connect; run chmod 600 ${path}`);
+    }
   } catch (err) {
     throw new ListenerConfigError(`failed to read websocket auth secret ${path}: ${describeFsError(err)}`);
   }
@@ -259,12 +267,8 @@ function readTrimmedSecret(path: string, readFile: (path: string) => Uint8Array)
   return trimmed;
 }
 
-function readBoundedFile(path: string): Uint8Array {
-  const size = statSync(path).size;
-  if (size > MAX_AUTH_SECRET_FILE_BYTES) {
-    throw new Error(`file is larger than ${MAX_AUTH_SECRET_FILE_BYTES} bytes`);
-  }
-  return readFileSync(path);
+function readBoundedFile(path: string): BoundedFile {
+  return readBoundedFileSync(path, MAX_AUTH_SECRET_FILE_BYTES);
 }
 
 const FS_ERRORS: Record<string, string> = {
@@ -275,6 +279,7 @@ const FS_ERRORS: Record<string, string> = {
 };
 
 function describeFsError(err: unknown): string {
+  if (err instanceof FileRefusedError) return err.why;
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== undefined) return FS_ERRORS[code] ?? code;

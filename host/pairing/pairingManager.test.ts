@@ -55,3 +55,21 @@ describe('PairingManager', () => {
     expect(pm.lookup(fromHex(b.pairId))).toBeUndefined();
   });
 });
+
+describe('PairingManager.dispose', () => {
+  it('invalidates and wipes every outstanding code, and refuses new ones', () => {
+    const m = manager().pm;
+    const link = parsePairingLink(m.start().link);
+    const pairId = pairIdFromSecret(link.secret);
+    const secret = m.lookup(pairId)!;
+    const undo = m.consume(pairId)!;
+    undo();
+    m.dispose();
+    expect(m.outstanding).toBe(0);
+    expect(m.lookup(pairId)).toBeUndefined();
+    expect(secret.every((b) => b === 0)).toBe(true);
+    undo();
+    expect(m.outstanding).toBe(0);
+    expect(() => m.start()).toThrow('PairingManager.start: the host is stopping');
+  });
+});

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { encodePairingLink, pairIdFromSecret, PAIRING_LINK_TTL_SECONDS } from '../../shared/pairing/pairingLink.js';
 import type { Identity } from '../../shared/crypto/identity.js';
 import { equalBytes, toHex } from '../../shared/util/encoding.js';
+import type { Disposable } from '../../shared/util/lifecycle.js';
 
 export const MAX_OUTSTANDING_SECRETS = 4;
 
@@ -36,9 +37,10 @@ export interface PairingCode {
   readonly pairId: string;
 }
 
-export class PairingManager {
+export class PairingManager implements Disposable {
   readonly #o: PairingManagerOptions;
   #outstanding: Outstanding[] = [];
+  #disposed = false;
 
   constructor(options: PairingManagerOptions) {
     this.#o = options;
@@ -50,6 +52,7 @@ export class PairingManager {
 
   /** Creates a new code. `replaces` (a pairId from an earlier `start`) drops that code first. */
   start(replaces?: string): PairingCode {
+    if (this.#disposed) throw new Error('PairingManager.start: the host is stopping');
     this.#prune();
     if (replaces) this.#outstanding = this.#outstanding.filter((o) => toHex(o.pairId) !== replaces);
     const secret = new Uint8Array(randomBytes(32));
@@ -79,8 +82,15 @@ export class PairingManager {
     if (!entry) return undefined;
     this.#outstanding = this.#outstanding.filter((o) => o !== entry);
     return () => {
-      if (entry.expMs > this.#now() && !this.#outstanding.includes(entry)) this.#outstanding.push(entry);
+      if (!this.#disposed && entry.expMs > this.#now() && !this.#outstanding.includes(entry)) this.#outstanding.push(entry);
     };
+  }
+
+  /** Invalidates every outstanding code and wipes its secret (the host is stopping). */
+  dispose(): void {
+    this.#disposed = true;
+    for (const o of this.#outstanding) o.secret.fill(0);
+    this.#outstanding = [];
   }
 
   get outstanding(): number {

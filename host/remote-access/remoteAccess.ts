@@ -1,21 +1,22 @@
 /**
  * Remote access as a host extension (docs/protocol.md): the host identity (OS secret store or 0600
  * file), the trusted-device list, pairing codes, the relay (embedded on loopback by default,
- * or `--relay URL`), the relay client that turns each welcomed controller into a hub client,
- * and the `remote` host feature (remoteFeature.ts: host/pairing and host/devices methods and
- * their notifications).
+ * on a port kept across restarts, or `--relay URL`), the relay client that turns each welcomed
+ * controller into a hub client, and the `remote` host feature (remoteFeature.ts: host/pairing
+ * and host/devices methods and their notifications). Everything it starts is held in one
+ * `DisposableStore` and ended in reverse order by `dispose()`.
  */
 import { HOST_VERSION } from '../version.js';
 import type { HostExtension } from '../app/hostApp.js';
+import { DisposableStore, toDisposable } from '../../shared/util/lifecycle.js';
 import { signerFromIdentity } from '../../shared/crypto/identity.js';
 import { DeviceRegistry } from '../devices/deviceRegistry.js';
 import { openHostIdentity } from '../identity/hostIdentity.js';
-import type { SecretStoreChoice } from '../identity/secretStore.js';
+import type { SecretStoreChoice, SecretStores } from '../identity/secretStore.js';
 import { PairingManager } from '../pairing/pairingManager.js';
 import { HostRelayClient } from './hostRelayClient.js';
 import { nodeAead } from './nodeAead.js';
-import { startRelay } from '../../relay/server/relayServer.js';
-import { parseListenUrl } from '../../relay/server/parseListenUrl.js';
+import { startEmbeddedRelay } from './embeddedRelay.js';
 import { relayAddressForBind, relayAddressFromUrl, type RelayAddress } from './relayAddress.js';
 import { createSessionAdmission } from './sessionAdmission.js';
 import { CLOSE_REVOKED, RemoteFeature } from './remoteFeature.js';
@@ -26,6 +27,8 @@ export interface RemoteAccessOptions {
   /** Embedded relay bind address, `IP:PORT` (default 127.0.0.1:0). */
   readonly relayListen?: string;
   readonly secretStore: SecretStoreChoice;
+  /** Where secrets can live (default: @napi-rs/keyring and the 0600 file; Electron passes safeStorage). */
+  readonly secretStores?: SecretStores;
 }
 
 export { CLOSE_REVOKED };
@@ -34,24 +37,23 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
   return {
     name: 'remote access',
     async start({ hub, dataDir, logger, hostName }) {
-      const stops: (() => Promise<void>)[] = [];
+      const store = new DisposableStore(logger);
       try {
-        const host = await openHostIdentity(dataDir, o.secretStore, logger);
+        const host = await openHostIdentity(dataDir, o.secretStore, logger, o.secretStores);
         logger.info(host.created ? 'created the host identity' : 'loaded the host identity', { hostId: host.hostId, store: host.store.kind });
-        const devices = await DeviceRegistry.open(dataDir, logger.child('devices'));
+        const devices = store.add(await DeviceRegistry.open(dataDir, logger.child('devices')));
 
         let address: RelayAddress;
         if (o.relayUrl) address = relayAddressFromUrl(o.relayUrl);
         else {
-          const { host: bindHost, port } = parseListenUrl(`ws://${o.relayListen ?? '127.0.0.1:0'}`);
-          const relay = await startRelay({ host: bindHost, port, logger: logger.child('relay') });
-          stops.push(() => relay.close());
-          address = relayAddressForBind(bindHost, new URL(relay.url).port ? Number(new URL(relay.url).port) : port);
+          const relay = await startEmbeddedRelay({ dataDir, listen: o.relayListen, logger: logger.child('relay') });
+          store.add(toDisposable(() => relay.close()));
+          const bound = new URL(relay.url);
+          address = relayAddressForBind(bound.hostname.replace(/^\[|\]$/g, ''), Number(bound.port));
         }
 
-        const pairing = new PairingManager({ identity: host.identity, relay: () => address, hostName: () => hostName });
-        const feature = new RemoteFeature({ hub, devices, pairing, relayUrl: address.wsUrl, logger });
-        stops.push(async () => feature.dispose());
+        const pairing = store.add(new PairingManager({ identity: host.identity, relay: () => address, hostName: () => hostName }));
+        const feature = store.add(new RemoteFeature({ hub, devices, pairing, relayUrl: address.wsUrl, logger }));
         const client = new HostRelayClient({
           relayUrl: address.wsUrl,
           host: signerFromIdentity(host.identity),
@@ -71,17 +73,20 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
         });
         feature.watchRelay(client);
         client.start();
-        stops.push(() => client.stop());
+        store.add(toDisposable(() => client.stop()));
 
         return {
-          describe: () => ({ relay: address.wsUrl, hostId: host.hostId, remoteAccess: feature.status() }),
+          describe: () => ({
+            relay: address.wsUrl,
+            hostId: host.hostId,
+            remoteAccess: feature.status(),
+            ...(devices.warnings.length ? { warnings: [...devices.warnings] } : {}),
+          }),
           features: { remote: feature.table() },
-          async stop() {
-            for (const s of stops.reverse()) await s().catch(() => {});
-          },
+          dispose: () => store.dispose(),
         };
       } catch (err) {
-        for (const s of stops.reverse()) await s().catch(() => {});
+        await store.dispose();
         throw err;
       }
     },

@@ -81,6 +81,8 @@ export const HostInfoSchema = z.object({
   listener: z.string().optional(),
   relay: z.string().optional(),
   remoteAccess: RemoteAccessStatusSchema.optional(),
+  /** Problems an operator must act on (e.g. a trusted-device list moved aside); admin kinds only, absent when none. */
+  warnings: z.array(z.string()).optional(),
   /** Connected clients: every one for admin kinds, only the caller itself for the others. */
   clients: z.array(HostClientSchema),
 });
