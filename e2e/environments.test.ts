@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodexHome, TEST_OUTPUT_DIR, type CodexHomeFixture } from './fixtures/codexHome.js';
 import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
 import { startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
+import { ENGINE_VERSION } from './fixtures/engineVersion.js';
 import { openWsDriver, type WireMessage, type WsDriver } from './fixtures/wsDriver.js';
 
 const TURN_MS = 45_000;
@@ -47,7 +48,7 @@ describe('environments on the real host', () => {
   it('runs a turn on a connection that selected the local environment before initialize', async () => {
     const d = await connect();
     const selected = (await d.request('host/environment/select', { environmentId: 'local' })) as { environment: Record<string, unknown> };
-    expect(selected.environment).toMatchObject({ id: 'local', kind: 'local', state: 'running', version: '0.169.0', busy: false });
+    expect(selected.environment).toMatchObject({ id: 'local', kind: 'local', state: 'running', version: ENGINE_VERSION, busy: false });
     await d.initialize('env-client');
     const { thread } = (await d.request('thread/start', { cwd: home.workdir })) as { thread: { id: string } };
     await d.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'Please say hello.', text_elements: [] }] });
@@ -79,7 +80,7 @@ describe('environments on the real host', () => {
   it('lists the local environment, and host/info shows which environment each client is in', async () => {
     const d = await connect();
     await expect(d.request('host/environments/list')).resolves.toEqual({
-      environments: [expect.objectContaining({ id: 'local', kind: 'local', state: 'running', version: '0.169.0', restarts: 0 })],
+      environments: [expect.objectContaining({ id: 'local', kind: 'local', state: 'running', version: ENGINE_VERSION, restarts: 0 })],
     });
     await d.initialize('lister');
     const info = (await d.request('host/info')) as { environments: { id: string }[]; clients: { name: string; environmentId: string }[]; features: string[] };
