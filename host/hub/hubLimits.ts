@@ -2,6 +2,8 @@
  * The hub's limits table (design.md §2 "Bounded everything"). One place, documented in
  * docs/architecture.md; every number is overridable through `HubOptions.limits`.
  */
+import { CLOSE } from '../../shared/protocol/closeCodes.js';
+
 export interface HubLimits {
   /** Simultaneous clients across all kinds; one more is closed with 1013. */
   readonly maxClients: number;
@@ -29,14 +31,17 @@ export const DEFAULT_HUB_LIMITS: HubLimits = {
   engineConnectTimeoutMs: 15_000,
 };
 
-/** Close codes the hub uses towards clients (RFC 6455 range; reasons are human-readable). */
+/**
+ * Close codes the hub uses towards clients (RFC 6455 range; reasons are human-readable). The
+ * numbers live in the one close-code table, shared/protocol/closeCodes.ts.
+ */
 export const HubCloseCode = {
-  Normal: 1000,
-  GoingAway: 1001,
-  UnsupportedData: 1003,
-  PolicyViolation: 1008,
-  TooBig: 1009,
-  InternalError: 1011,
-  ServiceRestart: 1012,
-  TryAgainLater: 1013,
+  Normal: CLOSE.NORMAL,
+  GoingAway: CLOSE.GOING_AWAY,
+  UnsupportedData: CLOSE.UNSUPPORTED_DATA,
+  PolicyViolation: CLOSE.POLICY,
+  TooBig: CLOSE.TOO_BIG,
+  InternalError: CLOSE.INTERNAL,
+  ServiceRestart: CLOSE.SERVICE_RESTART,
+  TryAgainLater: CLOSE.TRY_AGAIN_LATER,
 } as const;

@@ -7,6 +7,7 @@
 import { HOST_VERSION } from '../version.js';
 import type { HostExtension } from '../app/hostApp.js';
 import type { TrustedDevice } from '../../shared/protocol/hostMethods.js';
+import { CLOSE } from '../../shared/protocol/closeCodes.js';
 import { RpcError, RpcErrorCode } from '../../shared/rpc/rpcError.js';
 import { signerFromIdentity } from '../../shared/crypto/identity.js';
 import { PairingLinkError } from '../../shared/pairing/pairingLink.js';
@@ -17,8 +18,9 @@ import { PairingManager } from '../pairing/pairingManager.js';
 import { renderPairingQr } from '../pairing/pairingQr.js';
 import { HostRelayClient } from './hostRelayClient.js';
 import { nodeAead } from './nodeAead.js';
+import { EMBEDDED_RELAY_LIMITS } from '../../relay/server/limits.js';
 import { startRelay } from '../../relay/server/relayServer.js';
-import { parseListenUrl } from '../../relay/server/parseListenUrl.js';
+import { parseRelayListen } from '../../relay/server/parseListenUrl.js';
 import { relayAddressForBind, relayAddressFromUrl, type RelayAddress } from './relayAddress.js';
 import { createSessionAdmission } from './sessionAdmission.js';
 
@@ -31,7 +33,7 @@ export interface RemoteAccessOptions {
 }
 
 /** Close code for sessions ended by revocation (remote-protocol.md §6). */
-export const CLOSE_REVOKED = 4403;
+export const CLOSE_REVOKED = CLOSE.FORBIDDEN;
 
 export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
   return {
@@ -46,10 +48,10 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
         let address: RelayAddress;
         if (o.relayUrl) address = relayAddressFromUrl(o.relayUrl);
         else {
-          const { host: bindHost, port } = parseListenUrl(`ws://${o.relayListen ?? '127.0.0.1:0'}`);
-          const relay = await startRelay({ host: bindHost, port, logger: logger.child('relay') });
+          const { host: bindHost, port } = parseRelayListen(o.relayListen ?? '127.0.0.1:0');
+          const relay = await startRelay({ ...EMBEDDED_RELAY_LIMITS, host: bindHost, port, logger: logger.child('relay') });
           stops.push(() => relay.close());
-          address = relayAddressForBind(bindHost, new URL(relay.url).port ? Number(new URL(relay.url).port) : port);
+          address = relayAddressForBind(bindHost, relay.port);
         }
 
         const pairing = new PairingManager({ identity: host.identity, relay: () => address, hostName: () => hostName });

@@ -34,15 +34,9 @@ export {
   type PairingLinkProblem,
   parsePairingLink,
 } from '../pairing/pairingLink.js';
-export { httpOriginProblem, isLocalNetworkHost, relayUrlProblem } from '../pairing/relayUrl.js';
-export {
-  CLOSE_FORBIDDEN,
-  CLOSE_NORMAL,
-  CLOSE_PROTOCOL_ERROR,
-  CLOSE_TOO_BIG,
-  type CloseCode,
-  ProtocolError,
-} from './protocolError.js';
+export { httpOriginProblem, relayUrlProblem } from '../pairing/relayUrl.js';
+export { isLocalNetworkHost } from '../net/address.js';
+export { type ProtocolCloseCode, ProtocolError } from './protocolError.js';
 export {
   CLIENT_HELLO_BYTES,
   HANDSHAKE_TIMEOUT_MS,
