@@ -65,12 +65,21 @@ export interface HostRelayClientOptions {
   readonly idleTimeoutMs?: number;
   /** Sessions at once, handshaking or open (default 256; the relay's own default cap is 64). */
   readonly maxSessions?: number;
+  /**
+   * Sessions still in their handshake (default 32). A new session beyond it, or beyond
+   * `maxSessions` while some are handshaking, ends the oldest handshaking one (4429), so
+   * strangers who know the hostId cannot keep trusted devices out even through a relay that
+   * does not cap them itself.
+   */
+  readonly maxPendingSessions?: number;
   /** Largest frame accepted from the relay (default 16 MiB + 16; the relay's default limit is 1 MiB + 16). */
   readonly maxFrameBytes?: number;
   /** Uniform [0, 1) for backoff jitter. */
   readonly random?: () => number;
 }
 
+const DEFAULT_MAX_SESSIONS = 256;
+const DEFAULT_MAX_PENDING_SESSIONS = 32;
 /** Pause reading the relay connection while this much received data awaits processing… */
 const INBOUND_HIGH_WATER_BYTES = 16 * 1024 * 1024;
 /** …and resume below this. */
@@ -294,9 +303,8 @@ export class HostRelayClient {
     const writeClose = (code: number, reason: string) => {
       if (this.#conn === conn && conn.ws.readyState === WebSocket.OPEN) conn.ws.send(closeSessionMessage(sidHex, code, reason));
     };
-    const max = this.#o.maxSessions ?? 256;
-    if (this.#sessions.size >= max) {
-      this.#logger.warn('refusing a session: too many sessions', { max });
+    if (!this.#makeRoom()) {
+      this.#logger.warn('refusing a session: too many sessions', { max: this.#o.maxSessions ?? DEFAULT_MAX_SESSIONS });
       writeClose(CLOSE.RATE_LIMITED, 'too many sessions');
       return;
     }
@@ -333,6 +341,29 @@ export class HostRelayClient {
       onProcessed: () => this.#updateFlow(conn),
     });
     this.#sessions.set(sidHex, session);
+  }
+
+  /**
+   * Room for one more session: ends the oldest handshaking session when the pending cap is
+   * reached, or when all slots are taken and some are handshaking. False when every slot holds
+   * an open session.
+   */
+  #makeRoom(): boolean {
+    const max = this.#o.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    const maxPending = this.#o.maxPendingSessions ?? DEFAULT_MAX_PENDING_SESSIONS;
+    let pending = 0;
+    let oldestPending: HostSession | undefined;
+    for (const s of this.#sessions.values()) {
+      if (!s.isHandshaking) continue;
+      pending += 1;
+      oldestPending ??= s;
+    }
+    const full = this.#sessions.size >= max;
+    if (!full && pending < maxPending) return true;
+    if (!oldestPending) return false;
+    this.#logger.info('ending the oldest unfinished session handshake to make room', { pending, max: maxPending });
+    oldestPending.close(CLOSE.RATE_LIMITED, 'too many pending sessions');
+    return true;
   }
 
   #onFrame(conn: Connection, bytes: Uint8Array): void {

@@ -82,6 +82,11 @@ export class HostSession {
     return this.#phase === 'open';
   }
 
+  /** Between `open` and `welcome`: nobody has proved anything yet. */
+  get isHandshaking(): boolean {
+    return this.#phase === 'hello' || this.#phase === 'auth';
+  }
+
   /** One payload from the controller (the frame minus its sid). Never throws. */
   receive(payload: Uint8Array): void {
     if (this.#phase === 'ended') return;
