@@ -29,6 +29,10 @@ async function main(): Promise<void> {
     handshakeRate: unlimited,
     maxSessionsPerHost: RELAY_BENCH_MAX_SESSIONS,
     maxConnections: RELAY_BENCH_MAX_SESSIONS + 100,
+    maxSockets: RELAY_BENCH_MAX_SESSIONS + 1_000,
+    // The benchmark's sessions never finish a real handshake: let them all stay pending.
+    maxPendingSessionsPerHost: RELAY_BENCH_MAX_SESSIONS,
+    maxPendingSocketsPerAddress: 1_000,
     // Every controller of this benchmark comes from 127.0.0.1.
     maxConnectionsPerAddress: RELAY_BENCH_MAX_SESSIONS + 100,
     // Opening 10 000 sessions takes a while; each controller sends its first payload right after

@@ -7,7 +7,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestPeer, openTestSession, registerTestHost } from '../relay/testing/relayTestClient.js';
+import { completeTestHandshake, TestPeer, openTestSession, registerTestHost } from '../relay/testing/relayTestClient.js';
 import { pair, type ControllerSession } from '../shared/controller/index.js';
 import type { RpcConnection } from '../shared/rpc/connection.js';
 import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
@@ -50,10 +50,11 @@ describe('relay process limits', () => {
 
   it('refuses one session over the per-host limit with 4429', async () => {
     const raw = await registerTestHost(relay.url);
-    await openTestSession(relay.url, raw);
-    await openTestSession(relay.url, raw);
+    // Established sessions: a pending one would be dropped to make room for the third.
+    await completeTestHandshake(raw, await openTestSession(relay.url, raw));
+    await completeTestHandshake(raw, await openTestSession(relay.url, raw));
     const third = await TestPeer.connect(`${relay.url}/v1/connect?host=${raw.hostId}&device=${'ab'.repeat(16)}`);
-    expect((await third.waitClosed(5000)).code).toBe(4429);
+    expect(await third.waitClosed(5000)).toEqual({ code: 4429, reason: 'too many sessions' });
     raw.peer.ws.close();
   });
 

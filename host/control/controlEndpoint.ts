@@ -1,7 +1,10 @@
 /**
  * The local control endpoint: a loopback WebSocket that `codex-host status|pair|devices`
  * reach as `cli` clients of the hub. Protected by a capability token regenerated every start
- * and written, with the URL, to the 0600 control file in the data dir.
+ * and written, with the URL, to the 0600 control file in the data dir. Its port is visible to
+ * every local user (`ss -ltn`), so it runs on the listener's socket guard: a socket that has not
+ * authenticated within 10 s is cut, and idle sockets make room for the CLI instead of keeping it
+ * out (docs/security.md; e2e/preAuthLockout.test.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';

@@ -17,7 +17,7 @@ import type { EngineState } from '../../shared/protocol/hostMethods.js';
 import { errorMessage } from '../../shared/util/errors.js';
 import { Emitter, type AsyncDisposable, type Disposable } from '../../shared/util/lifecycle.js';
 import type { Logger } from '../../shared/util/logger.js';
-import { Backoff } from '../../shared/controller/backoff.js';
+import { Backoff } from '../../shared/util/backoff.js';
 import { launchEngineProcess, type EngineEndpoint, type EngineExit, type EngineProcess, type LaunchEngineOptions } from './launchEngineProcess.js';
 
 export type { EngineState } from '../../shared/protocol/hostMethods.js';
@@ -117,7 +117,7 @@ export class EngineSupervisor implements AsyncDisposable {
     this.#registerHostExit = options.onHostExit ?? processExitHook;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger.child('engine');
-    this.#backoff = new Backoff({ initialMs: this.#policy.initialDelayMs, maxMs: Math.max(this.#policy.maxDelayMs, this.#policy.initialDelayMs), random: () => 1 });
+    this.#backoff = new Backoff({ initialMs: this.#policy.initialDelayMs, maxMs: Math.max(this.#policy.maxDelayMs, this.#policy.initialDelayMs), jitter: 0 });
     this.#stateChanged = new Emitter(this.#log);
     this.#exited = new Emitter(this.#log);
     this.#restarted = new Emitter(this.#log);

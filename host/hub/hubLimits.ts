@@ -3,6 +3,7 @@
  * docs/architecture.md; every number is overridable through `HubOptions.limits`.
  */
 import type { ClientKind } from '../../shared/protocol/clientIdentity.js';
+import { CLOSE } from '../../shared/protocol/closeCodes.js';
 
 export interface HubLimits {
   /** Simultaneous clients across all kinds; one more is closed with 1013. */
@@ -62,12 +63,15 @@ export function resolveHubLimits(overrides: HubLimitOverrides = {}): HubLimits {
   };
 }
 
-/** Close codes the hub uses towards clients (RFC 6455 range; reasons are human-readable). */
+/**
+ * Close codes the hub uses towards clients (RFC 6455 range; reasons are human-readable). The
+ * numbers live in the one close-code table, shared/protocol/closeCodes.ts.
+ */
 export const HubCloseCode = {
-  GoingAway: 1001,
-  PolicyViolation: 1008,
-  TooBig: 1009,
-  InternalError: 1011,
-  ServiceRestart: 1012,
-  TryAgainLater: 1013,
+  GoingAway: CLOSE.GOING_AWAY,
+  PolicyViolation: CLOSE.POLICY,
+  TooBig: CLOSE.TOO_BIG,
+  InternalError: CLOSE.INTERNAL,
+  ServiceRestart: CLOSE.SERVICE_RESTART,
+  TryAgainLater: CLOSE.TRY_AGAIN_LATER,
 } as const;

@@ -1,24 +1,11 @@
-/** A token bucket for per-client request rates; `now` is injected for tests. */
-export class TokenBucket {
-  #tokens: number;
-  #last: number;
+/**
+ * The hub's per-client request bucket: the shared token bucket (shared/util/tokenBucket.ts) with
+ * the argument order the hub calls it with. The refill math lives only in the shared module.
+ */
+import { TokenBucket as SharedTokenBucket } from '../../shared/util/tokenBucket.js';
 
-  constructor(
-    private readonly ratePerSecond: number,
-    private readonly burst: number,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.#tokens = burst;
-    this.#last = now();
-  }
-
-  /** Takes one token; false when the bucket is empty. */
-  take(): boolean {
-    const t = this.now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((t - this.#last) / 1000) * this.ratePerSecond);
-    this.#last = t;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
+export class TokenBucket extends SharedTokenBucket {
+  constructor(ratePerSecond: number, burst: number, now: () => number = Date.now) {
+    super({ burst, perSecond: ratePerSecond }, now);
   }
 }

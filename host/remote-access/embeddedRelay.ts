@@ -14,7 +14,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { errorMessage } from '../../shared/util/errors.js';
 import type { Logger } from '../../shared/util/logger.js';
-import { parseListenUrl } from '../../relay/server/parseListenUrl.js';
+import { parseRelayListen } from '../../relay/server/parseListenUrl.js';
+import { EMBEDDED_RELAY_LIMITS } from '../../relay/server/limits.js';
 import { startRelay, type Relay } from '../../relay/server/relayServer.js';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomicFile.js';
 
@@ -50,8 +51,8 @@ const FIRST_CHOICE_ATTEMPTS = 20;
  */
 export async function startEmbeddedRelay(o: EmbeddedRelayOptions): Promise<Relay> {
   const listen = o.listen ?? DEFAULT_RELAY_LISTEN;
-  const { host, port } = parseListenUrl(`ws://${listen}`);
-  const start = o.start ?? ((h: string, p: number) => startRelay({ host: h, port: p, logger: o.logger }));
+  const { host, port } = parseRelayListen(listen);
+  const start = o.start ?? ((h: string, p: number) => startRelay({ ...EMBEDDED_RELAY_LIMITS, host: h, port: p, logger: o.logger }));
   const stateFile = path.join(o.dataDir, RELAY_STATE_FILE);
   const hp = (p: number | string) => (host.includes(':') ? `[${host}]:${p}` : `${host}:${p}`);
 

@@ -17,14 +17,16 @@ import { HANDSHAKE_TIMEOUT_MS } from '../../shared/crypto/handshakeMessages.js';
 import type { HostDescription } from '../../shared/crypto/hostHandshake.js';
 import { idFromPublicKey, type Signer } from '../../shared/crypto/identity.js';
 import { LABEL_REGISTER } from '../../shared/crypto/labels.js';
-import { Backoff } from '../../shared/controller/backoff.js';
+import { Backoff } from '../../shared/util/backoff.js';
+import { CLOSE } from '../../shared/protocol/closeCodes.js';
+import { SID_BYTES } from '../../shared/protocol/ids.js';
 import { type Transport } from '../../shared/rpc/transport.js';
 import { Emitter, type Disposable } from '../../shared/util/lifecycle.js';
-import { concatBytes, fromB64u, fromHex, toHex } from '../../shared/util/encoding.js';
+import { concatBytes, fromHex, toHex } from '../../shared/util/encoding.js';
 import type { Logger } from '../../shared/util/logger.js';
 import type { SessionAdmission } from './sessionAdmission.js';
 import { HostSession, type SessionIdentity } from './relaySession.js';
-import { closeSessionMessage, MAX_RELAY_CONTROL_BYTES, parseRelayToHost, registerMessage } from './relayControl.js';
+import { closeSessionMessage, encodeHostToRelay, MAX_RELAY_TO_HOST_BYTES, parseRelayToHost } from '../../shared/relay/messages.js';
 import { errorMessage } from '../../shared/util/errors.js';
 
 /**
@@ -63,20 +65,25 @@ export interface HostRelayClientOptions {
   readonly idleTimeoutMs?: number;
   /** Sessions at once, handshaking or open (default 256; the relay's own default cap is 64). */
   readonly maxSessions?: number;
+  /**
+   * Sessions still in their handshake (default 32). A new session beyond it, or beyond
+   * `maxSessions` while some are handshaking, ends the oldest handshaking one (4429), so
+   * strangers who know the hostId cannot keep trusted devices out even through a relay that
+   * does not cap them itself.
+   */
+  readonly maxPendingSessions?: number;
   /** Largest frame accepted from the relay (default 16 MiB + 16; the relay's default limit is 1 MiB + 16). */
   readonly maxFrameBytes?: number;
   /** Uniform [0, 1) for backoff jitter. */
   readonly random?: () => number;
 }
 
-const SID_BYTES = 16;
+const DEFAULT_MAX_SESSIONS = 256;
+const DEFAULT_MAX_PENDING_SESSIONS = 32;
 /** Pause reading the relay connection while this much received data awaits processing… */
 const INBOUND_HIGH_WATER_BYTES = 16 * 1024 * 1024;
 /** …and resume below this. */
 const INBOUND_LOW_WATER_BYTES = 4 * 1024 * 1024;
-/** RFC 6455 "going away": the relay connection was lost or the host is stopping. */
-const CLOSE_GOING_AWAY = 1001;
-const CLOSE_REPLACED = 4409;
 const STOP_TIMEOUT_MS = 2_000;
 
 interface Connection {
@@ -241,7 +248,7 @@ export class HostRelayClient {
   }
 
   #onControl(conn: Connection, bytes: Uint8Array): void {
-    if (bytes.length > MAX_RELAY_CONTROL_BYTES) {
+    if (bytes.length > MAX_RELAY_TO_HOST_BYTES) {
       this.#logger.warn('ignoring an oversized relay control message', { bytes: bytes.length });
       return;
     }
@@ -263,7 +270,7 @@ export class HostRelayClient {
         this.#onOpen(conn, msg.sid, msg.device);
         return;
       case 'closed':
-        this.#sessions.get(msg.sid)?.peerClosed({ code: CLOSE_GOING_AWAY, reason: 'controller disconnected' });
+        this.#sessions.get(msg.sid)?.peerClosed({ code: CLOSE.GOING_AWAY, reason: 'controller disconnected' });
         return;
       case 'unknown':
         this.#logger.debug('ignoring an unknown relay control message', { t: msg.type });
@@ -271,18 +278,17 @@ export class HostRelayClient {
     }
   }
 
-  #onChallenge(conn: Connection, nonceB64u: string): void {
+  #onChallenge(conn: Connection, nonce: Uint8Array): void {
     if (conn.challenged) {
       this.#logger.warn('ignoring a second relay challenge');
       return;
     }
     conn.challenged = true;
-    const nonce = fromB64u(nonceB64u);
     Promise.resolve()
       .then(() => this.#o.host.sign(concatBytes(LABEL_REGISTER, nonce)))
       .then(
         (sig) => {
-          if (this.#conn === conn && conn.ws.readyState === WebSocket.OPEN) conn.ws.send(registerMessage(this.#o.host.publicKey, sig));
+          if (this.#conn === conn && conn.ws.readyState === WebSocket.OPEN) conn.ws.send(encodeHostToRelay({ t: 'register', key: this.#o.host.publicKey, sig }));
         },
         (err: unknown) => {
           this.#logger.error('signing the relay challenge failed', { error: errorMessage(err) });
@@ -317,10 +323,9 @@ export class HostRelayClient {
     const writeClose = (code: number, reason: string) => {
       if (this.#conn === conn && conn.ws.readyState === WebSocket.OPEN) conn.ws.send(closeSessionMessage(sidHex, code, reason));
     };
-    const max = this.#o.maxSessions ?? 256;
-    if (this.#sessions.size >= max) {
-      this.#logger.warn('refusing a session: too many sessions', { max });
-      writeClose(4429, 'too many sessions');
+    if (!this.#makeRoom()) {
+      this.#logger.warn('refusing a session: too many sessions', { max: this.#o.maxSessions ?? DEFAULT_MAX_SESSIONS });
+      writeClose(CLOSE.RATE_LIMITED, 'too many sessions');
       return;
     }
     const sid = fromHex(sidHex);
@@ -358,6 +363,29 @@ export class HostRelayClient {
     this.#sessions.set(sidHex, session);
   }
 
+  /**
+   * Room for one more session: ends the oldest handshaking session when the pending cap is
+   * reached, or when all slots are taken and some are handshaking. False when every slot holds
+   * an open session.
+   */
+  #makeRoom(): boolean {
+    const max = this.#o.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    const maxPending = this.#o.maxPendingSessions ?? DEFAULT_MAX_PENDING_SESSIONS;
+    let pending = 0;
+    let oldestPending: HostSession | undefined;
+    for (const s of this.#sessions.values()) {
+      if (!s.isHandshaking) continue;
+      pending += 1;
+      oldestPending ??= s;
+    }
+    const full = this.#sessions.size >= max;
+    if (!full && pending < maxPending) return true;
+    if (!oldestPending) return false;
+    this.#logger.info('ending the oldest unfinished session handshake to make room', { pending, max: maxPending });
+    oldestPending.close(CLOSE.RATE_LIMITED, 'too many pending sessions');
+    return true;
+  }
+
   #onFrame(conn: Connection, bytes: Uint8Array): void {
     if (bytes.length < SID_BYTES) {
       this.#logger.debug('ignoring a relay frame shorter than a sid', { bytes: bytes.length });
@@ -391,7 +419,7 @@ export class HostRelayClient {
     this.#endSessions('relay connection lost');
     if (this.#state === 'stopped') return;
     if (conn.registered && Date.now() - conn.registeredAt >= (this.#o.stableAfterMs ?? 10_000)) this.#backoff.reset();
-    if (code === CLOSE_REPLACED) {
+    if (code === CLOSE.REPLACED) {
       this.#logger.error(
         'the relay replaced this connection with a newer registration of the same host identity: is another codex-host running with this identity?',
         { code, reason },
@@ -399,7 +427,7 @@ export class HostRelayClient {
       this.#scheduleReconnect(code, this.#o.replacedRetryMs ?? 60_000);
       return;
     }
-    const level = code === 4401 ? 'error' : conn.registered ? 'warn' : 'info';
+    const level = code === CLOSE.UNAUTHORIZED ? 'error' : conn.registered ? 'warn' : 'info';
     this.#logger[level]('relay connection closed', { code, reason });
     this.#scheduleReconnect(code, 0);
   }
@@ -416,7 +444,7 @@ export class HostRelayClient {
   #endSessions(reason: string): void {
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
-    for (const s of sessions) s.peerClosed({ code: CLOSE_GOING_AWAY, reason });
+    for (const s of sessions) s.peerClosed({ code: CLOSE.GOING_AWAY, reason });
   }
 }
 

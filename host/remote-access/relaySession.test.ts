@@ -18,7 +18,10 @@ import { RpcConnection } from '../../shared/rpc/connection.js';
 import type { Transport } from '../../shared/rpc/transport.js';
 import { toB64u } from '../../shared/util/encoding.js';
 import { silentLogger } from '../../shared/util/logger.js';
+import type { RelayOptions } from '../../relay/server/limits.js';
 import { startRelay, type Relay } from '../../relay/server/relayServer.js';
+import { ControllerHandshake } from '../../shared/crypto/controllerHandshake.js';
+import { fromHex } from '../../shared/util/encoding.js';
 import { TestPeer, randomDeviceId } from '../../relay/testing/relayTestClient.js';
 import { nodeAead } from './nodeAead.js';
 import { DeviceRegistry } from '../devices/deviceRegistry.js';
@@ -61,8 +64,8 @@ interface Harness {
   states: HostRelayState[];
 }
 
-async function startHarness(options: Partial<HostRelayClientOptions> = {}): Promise<Harness> {
-  const relay = await startRelay({ host: '127.0.0.1', port: 0 });
+async function startHarness(options: Partial<HostRelayClientOptions> = {}, relayOptions: RelayOptions = {}): Promise<Harness> {
+  const relay = await startRelay({ host: '127.0.0.1', port: 0, ...relayOptions });
   const dir = await mkdtemp(path.join(tmpdir(), 'relay-session-'));
   const hostIdentity = generateIdentity();
   const devices = await DeviceRegistry.open(dir, silentLogger);
@@ -317,5 +320,88 @@ describe('relay session (host relay client + controller library)', () => {
     expect(h.client.state).toBe('stopped');
     const err = await rejection(pair(link, controllerDeps()));
     expect(err.kind).toBe('offline');
+  });
+});
+
+/**
+ * Red-team P8: a stranger who knows only the hostId (it is in every pairing link) opens a resume
+ * session with a real ClientHello, takes the host's signed ServerHello, and then says nothing.
+ */
+async function strangerHandshake(h: Harness): Promise<TestPeer> {
+  const stranger = generateIdentity();
+  const peer = await TestPeer.connect(`${h.relay.url}/v1/connect?host=${h.client.hostId}&device=${idFromPublicKey(stranger.publicKey)}`);
+  cleanups.push(() => peer.ws.terminate());
+  const ready = await peer.nextJson();
+  const hs = new ControllerHandshake({
+    mode: 'resume',
+    sid: fromHex(String(ready.sid)),
+    hostKey: h.hostIdentity.publicKey,
+    device: signerFromIdentity(stranger),
+    description: { name: 'Stranger', platform: 'linux', kind: 'phone' },
+    aead: controllerAead,
+  });
+  peer.ws.send(hs.clientHello);
+  return peer;
+}
+
+const UNLIMITED_RATES: RelayOptions = { handshakeRate: { burst: 100_000, perSecond: 100_000 }, connectionRate: { burst: 100_000, perSecond: 100_000 } };
+
+describe('pending handshakes cannot keep a trusted device out (red-team P8)', () => {
+  it('a paired phone resumes every time while 64 strangers hold pending handshakes and more keep coming', async () => {
+    // The strangers all come from loopback: per-address rates would stop them first, so lift
+    // those to test the pending-session rule itself.
+    const h = await startHarness({}, UNLIMITED_RATES);
+    const device = generateIdentity();
+    const paired = await pair(h.pairing.start().link, controllerDeps(device));
+    paired.session.close();
+    await waitFor('paired session ended', () => h.client.sessionCount === 0);
+
+    const strangers: TestPeer[] = [];
+    for (let i = 0; i < 64; i++) {
+      const p = await strangerHandshake(h);
+      await p.nextBinary(); // the host's ServerHello: this stranger now holds a pending session
+      strangers.push(p);
+    }
+    // The red-team's pattern: 8 more strangers every 400 ms while the owner tries.
+    let keepGoing = true;
+    const more = (async () => {
+      while (keepGoing) {
+        for (let i = 0; i < 8; i++) strangers.push(await strangerHandshake(h));
+        await new Promise((r) => setTimeout(r, 400));
+      }
+    })();
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const t0 = Date.now();
+        const session = track(await resume(paired.trustedHost, controllerDeps(device)));
+        expect(await session.rpc.request('echo', { attempt })).toEqual({ attempt });
+        expect(Date.now() - t0).toBeLessThan(3_000);
+        session.close();
+      }
+    } finally {
+      keepGoing = false;
+      await more;
+    }
+    // The strangers that made room were told why.
+    const closes = await Promise.all(strangers.slice(0, 64 - 16).map((p) => p.waitClosed()));
+    expect(new Set(closes.map((c) => `${c.code} ${c.reason}`))).toEqual(new Set(['4429 too many pending sessions']));
+  });
+
+  it('the host itself ends its oldest unfinished handshake beyond maxPendingSessions, through a relay that does not cap', async () => {
+    const h = await startHarness({ maxPendingSessions: 4 }, { ...UNLIMITED_RATES, maxPendingSessionsPerHost: 1_000 });
+    const device = generateIdentity();
+    const paired = await pair(h.pairing.start().link, controllerDeps(device));
+    paired.session.close();
+    await waitFor('paired session ended', () => h.client.sessionCount === 0);
+    const strangers: TestPeer[] = [];
+    for (let i = 0; i < 10; i++) {
+      const p = await strangerHandshake(h);
+      await p.nextBinary();
+      strangers.push(p);
+    }
+    for (const p of strangers.slice(0, 6)) expect(await p.waitClosed()).toEqual({ code: 4429, reason: 'too many pending sessions' });
+    expect(h.client.sessionCount).toBe(4);
+    const session = track(await resume(paired.trustedHost, controllerDeps(device)));
+    expect(await session.rpc.request('echo', 'in')).toBe('in');
   });
 });

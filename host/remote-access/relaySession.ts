@@ -9,7 +9,8 @@
 import type { HostRelayClientOptions } from './hostRelayClient.js';
 import type { DeviceKind } from '../../shared/crypto/handshakeRecords.js';
 import { HostHandshake } from '../../shared/crypto/hostHandshake.js';
-import { CLOSE_FORBIDDEN, ProtocolError } from '../../shared/crypto/protocolError.js';
+import { ProtocolError } from '../../shared/crypto/protocolError.js';
+import { CLOSE } from '../../shared/protocol/closeCodes.js';
 import { RecordTransport } from '../../shared/session/recordTransport.js';
 import type { CloseInfo } from '../../shared/rpc/transport.js';
 import { errorMessage } from '../../shared/util/errors.js';
@@ -22,10 +23,6 @@ export interface SessionIdentity {
   /** The host's name for the device. */
   readonly name: string;
 }
-
-/** Handshake deadline (remote-protocol.md §4). */
-export const CLOSE_HANDSHAKE_TIMEOUT = 4408;
-const CLOSE_INTERNAL = 1011;
 
 /** What a session shares with its client: the host key, AEAD, admission policy, hub attach, logger. */
 export interface HostSessionOptions extends Pick<HostRelayClientOptions, 'host' | 'aead' | 'admission' | 'hostDescription' | 'attach' | 'logger'> {
@@ -72,7 +69,7 @@ export class HostSession {
     this.#deadline = setTimeout(() => {
       if (this.#phase === 'open' || this.#phase === 'ended') return;
       this.#o.logger.info('session handshake timed out', this.#tag);
-      this.#end(CLOSE_HANDSHAKE_TIMEOUT, 'handshake timeout');
+      this.#end(CLOSE.TIMEOUT, 'handshake timeout');
     }, options.handshakeTimeoutMs);
   }
 
@@ -83,6 +80,11 @@ export class HostSession {
 
   get isOpen(): boolean {
     return this.#phase === 'open';
+  }
+
+  /** Between `open` and `welcome`: nobody has proved anything yet. */
+  get isHandshaking(): boolean {
+    return this.#phase === 'hello' || this.#phase === 'auth';
   }
 
   /** One payload from the controller (the frame minus its sid). Never throws. */
@@ -179,7 +181,7 @@ export class HostSession {
       this.#o.attach(transport, { kind: device.kind, id: device.deviceId, name: verdict.name });
     } catch (err) {
       this.#o.logger.error('attaching a relay session failed', { ...this.#tag, error: errorMessage(err) });
-      transport.close(CLOSE_INTERNAL, 'host error');
+      transport.close(CLOSE.INTERNAL, 'host error');
     }
   }
 
@@ -195,13 +197,13 @@ export class HostSession {
     const record = await this.#handshake.deny(reason);
     if (this.#phase === 'ended') return;
     this.#o.writeFrame(record);
-    this.#end(CLOSE_FORBIDDEN, reason);
+    this.#end(CLOSE.FORBIDDEN, reason);
   }
 
   #fail(err: unknown): void {
     if (this.#phase === 'ended') return;
     this.#logFailure(err);
-    const [code, reason] = err instanceof ProtocolError ? [err.closeCode, err.reason] : [CLOSE_INTERNAL, 'host error'];
+    const [code, reason] = err instanceof ProtocolError ? [err.closeCode, err.reason] : [CLOSE.INTERNAL, 'host error'];
     this.close(code, reason);
   }
 

@@ -48,8 +48,7 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
         else {
           const relay = await startEmbeddedRelay({ dataDir, listen: o.relayListen, logger: logger.child('relay') });
           store.add(toDisposable(() => relay.close()));
-          const bound = new URL(relay.url);
-          address = relayAddressForBind(bound.hostname.replace(/^\[|\]$/g, ''), Number(bound.port));
+          address = relayAddressForBind(relay.host, relay.port);
         }
 
         const pairing = store.add(new PairingManager({ identity: host.identity, relay: () => address, hostName: () => hostName }));

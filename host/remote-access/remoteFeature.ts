@@ -20,9 +20,10 @@ import type { PairingManager } from '../pairing/pairingManager.js';
 import { renderPairingQr } from '../pairing/pairingQr.js';
 import type { HostRelayState } from './hostRelayClient.js';
 import type { SessionAdmission } from './sessionAdmission.js';
+import { CLOSE } from '../../shared/protocol/closeCodes.js';
 
 /** Close code for sessions ended by revocation (remote-protocol.md §6). */
-export const CLOSE_REVOKED = 4403;
+export const CLOSE_REVOKED = CLOSE.FORBIDDEN;
 
 /** What the feature needs of the hub. */
 export interface RemoteFeatureHub {

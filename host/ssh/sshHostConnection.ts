@@ -6,7 +6,7 @@
  * retrying cannot fix (host key, authentication, config, missing codex, sign-in) stop the
  * retries until the user acts (trust, restart).
  */
-import { Backoff, type BackoffOptions } from '../../shared/controller/backoff.js';
+import { Backoff, type BackoffOptions } from '../../shared/util/backoff.js';
 import type { Transport } from '../../shared/rpc/transport.js';
 import { errorMessage } from '../../shared/util/errors.js';
 import { Emitter, type Disposable } from '../../shared/util/lifecycle.js';

@@ -4,7 +4,9 @@
  * reason, so the client knows). A socket that is still connecting buffers nothing: callers wait
  * for `openWsTransport` to resolve.
  */
+import { STATUS_CODES } from 'node:http';
 import WebSocket from 'ws';
+import { CLOSE, truncateCloseReason } from '../../shared/protocol/closeCodes.js';
 import { TransportClosedError, TransportEvents, type CloseInfo, type Transport } from '../../shared/rpc/transport.js';
 
 export class WsTransport implements Transport {
@@ -15,7 +17,7 @@ export class WsTransport implements Transport {
     this.#ws = ws;
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        this.close(1003, 'binary frames are not supported; send JSON text frames');
+        this.close(CLOSE.UNSUPPORTED_DATA, 'binary frames are not supported; send JSON text frames');
         return;
       }
       this.#events.deliver(rawToString(data));
@@ -40,7 +42,7 @@ export class WsTransport implements Transport {
   }
 
   send(text: string): void {
-    if (this.isClosed) throw new TransportClosedError(this.#events.closed ?? { code: 1006, reason: 'socket closing' });
+    if (this.isClosed) throw new TransportClosedError(this.#events.closed ?? { code: CLOSE.ABNORMAL, reason: 'socket closing' });
     this.#ws.send(text);
   }
 
@@ -52,12 +54,10 @@ export class WsTransport implements Transport {
     return this.#events.onClose(listener);
   }
 
-  close(code = 1000, reason = ''): void {
+  close(code: number = CLOSE.NORMAL, reason = ''): void {
     if (this.#ws.readyState === WebSocket.CLOSED) return;
-    // Close reasons are limited to 123 bytes by RFC 6455.
-    const safeReason = truncateUtf8(reason, 123);
     try {
-      this.#ws.close(code, safeReason);
+      this.#ws.close(code, truncateCloseReason(reason));
     } catch {
       this.#ws.terminate();
     }
@@ -67,7 +67,15 @@ export class WsTransport implements Transport {
   }
 }
 
-/** Opens a client WebSocket and resolves once it is open (rejects with a clear error otherwise). */
+/** Longest part of a refusal's body quoted in the error (it comes from the server: untrusted). */
+const MAX_QUOTED_BODY_CHARS = 200;
+
+/**
+ * Opens a client WebSocket and resolves once it is open. Every failure rejects with one clear
+ * `Error` and nothing else: a refused upgrade (any non-101 answer) is
+ * `connect ws://…/: the server answered HTTP 401 (Unauthorized): <body>`, never an unhandled
+ * `'error'` event (red-team P12).
+ */
 export function openWsTransport(
   url: string,
   options: { headers?: Record<string, string>; maxPayload?: number; handshakeTimeoutMs?: number } = {},
@@ -79,44 +87,54 @@ export function openWsTransport(
       handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
       perMessageDeflate: false,
     });
-    const onError = (err: Error) => {
-      cleanup();
-      reject(new Error(`connect ${redactUrl(url)}: ${err.message}`));
-    };
-    const onUnexpected = (_req: unknown, res: { statusCode?: number; on(e: 'data', l: (c: Buffer) => void): void; on(e: 'end', l: () => void): void }) => {
-      let body = '';
-      res.on('data', (c) => (body += c.toString('utf8').slice(0, 500)));
-      res.on('end', () => {
-        cleanup();
-        ws.terminate();
-        reject(new Error(`connect ${redactUrl(url)}: HTTP ${res.statusCode ?? '?'}${body ? ` ${body.trim()}` : ''}`));
-      });
-    };
-    const onOpen = () => {
-      cleanup();
-      resolve(new WsTransport(ws));
-    };
-    const cleanup = () => {
-      ws.off('error', onError);
+    let settled = false;
+    const settle = (err: Error | undefined) => {
+      if (settled) return;
+      settled = true;
       ws.off('open', onOpen);
       ws.off('unexpected-response', onUnexpected);
+      if (err) reject(err);
+      else resolve(new WsTransport(ws));
     };
-    ws.on('error', onError);
+    const fail = (what: string) => settle(new Error(`connect ${redactUrl(url)}: ${what}`));
+    const onOpen = () => settle(undefined);
+    const onUnexpected = (_req: unknown, res: { statusCode?: number; on(e: 'data', l: (c: Buffer) => void): void; on(e: 'end' | 'error', l: () => void): void; destroy(): void }) => {
+      const status = res.statusCode ?? 0;
+      const answered = `the server answered HTTP ${status}${STATUS_CODES[status] ? ` (${STATUS_CODES[status]})` : ''}`;
+      let body = '';
+      res.on('data', (c) => {
+        if (body.length < MAX_QUOTED_BODY_CHARS) body += c.toString('utf8');
+      });
+      // A server that never finishes the body must not keep us waiting.
+      const slowBody = setTimeout(() => done(), 2_000);
+      const done = () => {
+        clearTimeout(slowBody);
+        const quoted = printable(body).slice(0, MAX_QUOTED_BODY_CHARS);
+        fail(quoted ? `${answered}: ${quoted}` : answered);
+        res.destroy();
+        ws.terminate();
+      };
+      res.on('end', done);
+      res.on('error', done);
+    };
+    // `ws` emits 'error' for a failed connect, and again ("closed before the connection was
+    // established") when a refused upgrade is aborted: one listener for the socket's whole life,
+    // so no 'error' is ever unhandled. The first failure wins; the rest are dropped.
+    ws.on('error', (err) => fail(err.message));
     ws.on('open', onOpen);
     ws.on('unexpected-response', onUnexpected);
   });
+}
+
+/** One line of printable ASCII from a server-supplied body (no control or escape characters). */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 function rawToString(data: WebSocket.RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data).toString('utf8');
-}
-
-function truncateUtf8(s: string, maxBytes: number): string {
-  const b = Buffer.from(s, 'utf8');
-  if (b.length <= maxBytes) return s;
-  return b.subarray(0, maxBytes).toString('utf8').replace(/\uFFFD$/, '');
 }
 
 function redactUrl(url: string): string {

@@ -57,6 +57,22 @@ describe('in-memory session router', () => {
     expect(await router.openSession('h1', 'd2', r.controller('C2'))).toEqual({ ok: false, reason: 'too_many_sessions' });
   });
 
+  it('drops the oldest pending session to make room, never an established one', async () => {
+    const r = recorder();
+    const router = createInMemorySessionRouter({ maxSessionsPerHost: 3, maxPendingSessionsPerHost: 2, randomBytes: counterRandom() });
+    await router.registerHost('h1', r.host('H'));
+    const first = await router.openSession('h1', 'd1', r.controller('C1'));
+    if (!first.ok) throw new Error('not opened');
+    first.session.established();
+    await router.openSession('h1', 'd2', r.controller('C2'));
+    await router.openSession('h1', 'd3', r.controller('C3'));
+    r.log.length = 0;
+    // Two pending (C2, C3) and the cap is 2: C2, the oldest pending, makes room.
+    expect((await router.openSession('h1', 'd4', r.controller('C4'))).ok).toBe(true);
+    expect(r.log).toEqual([`H closed ${SID2}`, 'C2 close 4429 too many pending sessions', `H open 00000000000000000000000000000004 d4`]);
+    expect(router.stats()).toEqual({ hosts: 1, sessions: 3 });
+  });
+
   it('closes a session on the host`s request without telling the host `closed`', async () => {
     const r = recorder();
     const router = createInMemorySessionRouter({ maxSessionsPerHost: 4, randomBytes: counterRandom() });

@@ -8,8 +8,9 @@
  * node (register, open) are async; per-frame routing is synchronous and must preserve order
  * (a backplane publishes in order on one channel per host/session).
  */
+import { SID_BYTES } from '../../shared/protocol/ids.js';
 import { toHex } from '../../shared/util/encoding.js';
-import { CLOSE } from '../server/closeCodes.js';
+import { CLOSE } from '../../shared/protocol/closeCodes.js';
 
 /** Writes to one host connection. Implemented by the socket side. */
 export interface HostEndpoint {
@@ -58,6 +59,11 @@ export interface SessionHandle {
   onHostWritable(callback: () => void): void;
   /** The controller went away: the host is told `closed`. Idempotent; no-op if the host closed it. */
   end(): void;
+  /**
+   * The session finished its handshake (the socket side counts payloads, docs/relay.md
+   * "Pending sessions"): it no longer counts as pending and is never dropped to make room.
+   */
+  established(): void;
 }
 
 export type OpenSessionResult =
@@ -66,6 +72,7 @@ export type OpenSessionResult =
 
 export interface RouterStats {
   readonly hosts: number;
+  /** Open sessions, pending ones included. */
   readonly sessions: number;
 }
 
@@ -76,7 +83,12 @@ export interface SessionRouter {
    * 4409 and its sessions with 4404.
    */
   registerHost(hostId: string, endpoint: HostEndpoint): Promise<HostRegistration>;
-  /** Opens a session to `hostId`: the host is sent `open` before this resolves. */
+  /**
+   * Opens a session to `hostId`: the host is sent `open` before this resolves. When the host has
+   * `maxPendingSessionsPerHost` pending sessions, or `maxSessionsPerHost` sessions of which some
+   * are pending, its oldest pending session is closed with 4429 to make room (the host is told
+   * `closed`); with only established sessions at the limit the answer is `too_many_sessions`.
+   */
   openSession(hostId: string, deviceId: string, endpoint: ControllerEndpoint): Promise<OpenSessionResult>;
   stats(): RouterStats;
   /** Releases the router's own resources (backplane connections). */
@@ -85,6 +97,11 @@ export interface SessionRouter {
 
 export interface InMemorySessionRouterOptions {
   maxSessionsPerHost: number;
+  /**
+   * Sessions of one host that have not called `established()`. Unset: pending sessions are not
+   * treated specially (nothing is dropped to make room).
+   */
+  maxPendingSessionsPerHost?: number;
   randomBytes: (n: number) => Uint8Array;
 }
 
@@ -117,15 +134,26 @@ class InMemorySessionRouter implements SessionRouter {
   async openSession(hostId: string, deviceId: string, controller: ControllerEndpoint): Promise<OpenSessionResult> {
     const host = this.#hosts.get(hostId);
     if (!host) return { ok: false, reason: 'offline' };
-    if (host.sessions.size >= this.#options.maxSessionsPerHost) return { ok: false, reason: 'too_many_sessions' };
+    const maxPending = this.#options.maxPendingSessionsPerHost;
+    const full = host.sessions.size >= this.#options.maxSessionsPerHost;
+    if (maxPending !== undefined && (full || host.pending.size >= maxPending)) {
+      // Strangers who know the hostId can open sessions but never finish them: make room by
+      // dropping the oldest of those, so they cannot keep the host's trusted devices out.
+      const oldest = host.pending.values().next();
+      if (!oldest.done) oldest.value.evict();
+      else if (full) return { ok: false, reason: 'too_many_sessions' };
+    } else if (full) {
+      return { ok: false, reason: 'too_many_sessions' };
+    }
     let sidBytes: Uint8Array;
     let sid: string;
     do {
-      sidBytes = this.#options.randomBytes(16);
+      sidBytes = this.#options.randomBytes(SID_BYTES);
       sid = toHex(sidBytes);
     } while (host.sessions.has(sid));
     const session = new SessionEntry(sid, sidBytes, host, controller);
     host.sessions.set(sid, session);
+    host.pending.add(session);
     this.counters.sessions += 1;
     host.endpoint.open(sid, deviceId);
     return { ok: true, session };
@@ -140,6 +168,8 @@ class InMemorySessionRouter implements SessionRouter {
 
 class HostEntry implements HostRegistration {
   readonly sessions = new Map<string, SessionEntry>();
+  /** Sessions that have not finished their handshake, oldest first. */
+  readonly pending = new Set<SessionEntry>();
   active = true;
 
   constructor(
@@ -178,6 +208,7 @@ class HostEntry implements HostRegistration {
     if (s.ended) return;
     s.ended = true;
     this.sessions.delete(s.sid);
+    this.pending.delete(s);
     this.counters.sessions -= 1;
   }
 }
@@ -205,5 +236,15 @@ class SessionEntry implements SessionHandle {
     if (this.ended) return;
     this.host.detach(this);
     if (this.host.active) this.host.endpoint.closed(this.sid);
+  }
+
+  established(): void {
+    this.host.pending.delete(this);
+  }
+
+  /** Dropped to make room for a newer session: both ends are told. */
+  evict(): void {
+    this.end();
+    this.controller.close(CLOSE.RATE_LIMITED, 'too many pending sessions');
   }
 }

@@ -3,16 +3,20 @@
  * are forwarded to the host untouched; text frames are not part of the protocol (close 4400).
  *
  * Bounds that protect the host's one shared connection from a controller (docs/relay.md):
- * - the session handshake deadline holds until payloads have gone both ways (else 4408), so a
- *   socket whose host never answers cannot hold a session slot;
+ * - the session is *pending* until its handshake is done, which the relay sees without parsing
+ *   anything as two payloads each way (ClientHello + ClientAuth, ServerHello + the host's first
+ *   record, remote-protocol.md §4). A pending session must finish within the handshake deadline
+ *   (else 4408), and the router drops the oldest pending session of a host to make room for a
+ *   new one, so neither a socket whose host never answers nor a stranger who only knows the
+ *   hostId can hold a session slot;
  * - at most `maxBytesBeforeHostReply` go to the host before it answers on this session (else
  *   1008), so a controller that needs no handshake cannot fill the host's queue;
  * - when the host's queue is full, this socket is not read until it drains (backpressure), and
  *   a stall longer than `idleTimeoutMs` closes this controller with 1008, never the host.
  */
 import type { WebSocket } from 'ws';
-import { CLOSE } from './closeCodes.js';
-import { OFFLINE_MESSAGE, readyMessage } from './messages.js';
+import { CLOSE } from '../../shared/protocol/closeCodes.js';
+import { encodeRelayToController } from '../../shared/relay/messages.js';
 import { RelayPeer, type PeerContext } from './relayPeer.js';
 import type { ControllerEndpoint, SessionHandle, SessionRouter } from '../router/router.js';
 import { shortId } from './shortId.js';
@@ -23,6 +27,8 @@ import { errorMessage } from '../../shared/util/errors.js';
  * paused while the session opens, so this only catches what was already read.
  */
 const MAX_EARLY_FRAMES = 8;
+/** Payloads each way that make up the end-to-end handshake (remote-protocol.md §4). */
+const HANDSHAKE_PAYLOADS_EACH_WAY = 2;
 
 export class ControllerConnection extends RelayPeer implements ControllerEndpoint {
   #session: SessionHandle | undefined;
@@ -31,8 +37,10 @@ export class ControllerConnection extends RelayPeer implements ControllerEndpoin
   #tag = '-';
   /** Payload bytes sent to the host before the host answered on this session. */
   #unansweredBytes = 0;
-  #controllerSent = false;
-  #hostAnswered = false;
+  /** Payloads each way, counted up to `HANDSHAKE_PAYLOADS_EACH_WAY`. */
+  #controllerPayloads = 0;
+  #hostPayloads = 0;
+  #established = false;
   /** Reading is paused until the host's queue drains. */
   #waitingForHost = false;
 
@@ -54,7 +62,7 @@ export class ControllerConnection extends RelayPeer implements ControllerEndpoin
     }
     if (!result.ok) {
       if (result.reason === 'offline') {
-        this.ws.send(OFFLINE_MESSAGE);
+        this.ws.send(encodeRelayToController({ t: 'offline' }));
         this.closeWith(CLOSE.OFFLINE, 'host offline');
       } else {
         this.ctx.counters.rateLimited += 1;
@@ -69,8 +77,9 @@ export class ControllerConnection extends RelayPeer implements ControllerEndpoin
     }
     this.#session = session;
     this.#tag = shortId(session.sid);
+    if (this.#established) session.established();
     this.ctx.logger.debug('session opened', { host: shortId(hostId), device: shortId(deviceId), sid: this.#tag });
-    this.ws.send(readyMessage(session.sid));
+    this.ws.send(encodeRelayToController({ t: 'ready', sid: session.sid }));
     const early = this.#early ?? [];
     this.#early = undefined;
     for (const frame of early) this.#forward(session, frame);
@@ -78,7 +87,7 @@ export class ControllerConnection extends RelayPeer implements ControllerEndpoin
   }
 
   override onDeadline(): void {
-    this.ctx.logger.info('session handshake timed out', { sid: this.#tag, controllerSent: this.#controllerSent, hostAnswered: this.#hostAnswered });
+    this.ctx.logger.info('session handshake timed out', { sid: this.#tag, controllerPayloads: this.#controllerPayloads, hostPayloads: this.#hostPayloads });
     this.closeWith(CLOSE.TIMEOUT, 'handshake timeout');
   }
 
@@ -90,9 +99,9 @@ export class ControllerConnection extends RelayPeer implements ControllerEndpoin
   // ControllerEndpoint: the router writes through these.
 
   data(payload: Uint8Array): void {
-    if (!this.#hostAnswered) {
-      this.#hostAnswered = true;
-      if (this.#controllerSent) this.deadlineAt = Infinity;
+    if (this.#hostPayloads < HANDSHAKE_PAYLOADS_EACH_WAY) {
+      this.#hostPayloads += 1;
+      this.#checkEstablished();
     }
     this.#sendBounded(payload);
   }
@@ -108,11 +117,11 @@ export class ControllerConnection extends RelayPeer implements ControllerEndpoin
       this.closeWith(CLOSE.BAD_REQUEST, 'text frames are not part of the protocol');
       return;
     }
-    if (!this.#controllerSent) {
-      this.#controllerSent = true;
-      if (this.#hostAnswered) this.deadlineAt = Infinity;
+    if (this.#controllerPayloads < HANDSHAKE_PAYLOADS_EACH_WAY) {
+      this.#controllerPayloads += 1;
+      this.#checkEstablished();
     }
-    if (!this.#hostAnswered) {
+    if (this.#hostPayloads === 0) {
       // Counted on arrival, so early frames held while the session opens are bounded too.
       this.#unansweredBytes += data.length;
       if (this.#unansweredBytes > this.ctx.limits.maxBytesBeforeHostReply) {
@@ -128,6 +137,14 @@ export class ControllerConnection extends RelayPeer implements ControllerEndpoin
     } else {
       this.closeWith(CLOSE.BAD_REQUEST, 'too many frames before ready');
     }
+  }
+
+  /** Two payloads each way: the handshake is done, the deadline and the pending state end. */
+  #checkEstablished(): void {
+    if (this.#established || this.#controllerPayloads < HANDSHAKE_PAYLOADS_EACH_WAY || this.#hostPayloads < HANDSHAKE_PAYLOADS_EACH_WAY) return;
+    this.#established = true;
+    this.deadlineAt = Infinity;
+    this.#session?.established();
   }
 
   /** Forwards one payload to the host; when the host is full, stops reading until it drains. */

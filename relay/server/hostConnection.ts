@@ -9,23 +9,14 @@
  */
 import type { WebSocket } from 'ws';
 import { verifyRegister, idFromPublicKey } from '../../shared/crypto/identity.js';
-import { fromB64u, toB64u } from '../../shared/util/encoding.js';
-import { parseJson, parseUnknown } from '../../shared/util/schema.js';
-import { CLOSE } from './closeCodes.js';
-import {
-  challengeMessage,
-  closedMessage,
-  closeMessageSchema,
-  openMessage,
-  registeredMessage,
-  registerMessageSchema,
-} from './messages.js';
+import { SID_BYTES } from '../../shared/protocol/ids.js';
+import { CLOSE } from '../../shared/protocol/closeCodes.js';
+import { encodeRelayToHost, parseHostToRelay } from '../../shared/relay/messages.js';
 import { RelayPeer, type PeerContext } from './relayPeer.js';
 import type { HostEndpoint, HostRegistration, SessionRouter } from '../router/router.js';
 import { shortId } from './shortId.js';
 import { errorMessage } from '../../shared/util/errors.js';
 
-const SID_BYTES = 16;
 const NONCE_BYTES = 32;
 
 type HostState = 'challenged' | 'registering' | 'registered';
@@ -50,7 +41,7 @@ export class HostConnection extends RelayPeer implements HostEndpoint {
     super(ws, ctx);
     this.deadlineAt = ctx.clock.now() + ctx.limits.registrationTimeoutMs;
     this.#nonce = randomBytes(NONCE_BYTES);
-    ws.send(challengeMessage(toB64u(this.#nonce)));
+    ws.send(encodeRelayToHost({ t: 'challenge', nonce: this.#nonce }));
   }
 
   override onDeadline(): void {
@@ -61,7 +52,7 @@ export class HostConnection extends RelayPeer implements HostEndpoint {
   // HostEndpoint: the router writes through these.
 
   open(sid: string, deviceId: string): void {
-    this.#send(openMessage(sid, deviceId), false);
+    this.#send(encodeRelayToHost({ t: 'open', sid, device: deviceId }), false);
   }
 
   data(sid: Uint8Array, payload: Uint8Array): boolean {
@@ -72,7 +63,7 @@ export class HostConnection extends RelayPeer implements HostEndpoint {
   }
 
   closed(sid: string): void {
-    this.#send(closedMessage(sid), false);
+    this.#send(encodeRelayToHost({ t: 'closed', sid }), false);
   }
 
   onWritable(callback: () => void): void {
@@ -141,9 +132,9 @@ export class HostConnection extends RelayPeer implements HostEndpoint {
     let key: Uint8Array;
     let sig: Uint8Array;
     try {
-      const msg = parseUnknown(registerMessageSchema, parseJson(data.toString('utf8'), 'relay.register'), 'relay.register');
-      key = fromB64u(msg.key);
-      sig = fromB64u(msg.sig);
+      const msg = parseHostToRelay(data.toString('utf8'), 'relay.register');
+      if (msg.t !== 'register') throw new Error(`expected register, got ${msg.t}`);
+      ({ key, sig } = msg);
     } catch (err) {
       this.ctx.logger.debug('malformed register', { error: errorMessage(err) });
       this.#fail(CLOSE.UNAUTHORIZED, 'malformed register');
@@ -176,7 +167,7 @@ export class HostConnection extends RelayPeer implements HostEndpoint {
     this.#registration = registration;
     this.#state = 'registered';
     this.deadlineAt = Infinity;
-    this.ws.send(registeredMessage(registration.hostId));
+    this.ws.send(encodeRelayToHost({ t: 'registered', host: registration.hostId }));
     this.ws.resume();
     this.ctx.logger.info('host registered', { host: this.#tag });
   }
@@ -199,7 +190,8 @@ export class HostConnection extends RelayPeer implements HostEndpoint {
     }
     let msg;
     try {
-      msg = parseUnknown(closeMessageSchema, parseJson(data.toString('utf8'), 'relay.hostControl'), 'relay.hostControl');
+      msg = parseHostToRelay(data.toString('utf8'), 'relay.hostControl');
+      if (msg.t !== 'close') throw new Error(`unexpected ${msg.t} after registration`);
     } catch (err) {
       this.ctx.logger.debug('malformed host control message', { error: errorMessage(err) });
       this.#fail(CLOSE.BAD_REQUEST, 'malformed control message');

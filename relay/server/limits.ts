@@ -1,31 +1,51 @@
 /**
  * The relay's one limits table (remote-protocol.md §3, docs/relay.md "Limits") and the options
- * of `startRelay`. Every bound the relay enforces is here, with its default; `resolveRelayOptions`
- * validates overrides so a typo in a deployment fails at start, not under load.
+ * of `startRelay`. Every bound the relay enforces is declared once, in `RELAY_LIMITS`, with its
+ * default: the options type, the validation schema and the merge are derived from it, so adding a
+ * limit is one entry. `resolveRelayLimits` validates overrides so a typo in a deployment fails at
+ * start, not under load.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { DEFAULT_MAX_HOST_TO_RELAY_BYTES } from '../../shared/relay/messages.js';
 import type { Logger } from '../../shared/util/logger.js';
+import type { RateLimit } from '../../shared/util/tokenBucket.js';
 import { parseUnknown } from '../../shared/util/schema.js';
 import type { SessionRouter } from '../router/router.js';
 
-/** A token bucket's shape: `burst` tokens at most, refilled at `perSecond`. */
-export interface RateLimit {
-  readonly burst: number;
-  readonly perSecond: number;
-}
-
-/** Defaults of every relay bound. Units are in the names. */
-export const RELAY_LIMITS = {
+/** Defaults of every relay bound. Units are in the names. Adding a limit is one entry here. */
+const DEFAULTS = {
   /** Largest session payload (controller frame; host frames may add the 16-byte sid). Else close 1009. */
   maxFrameBytes: 1024 * 1024,
   /** Open sessions per registered host. The next controller is closed with 4429. */
   maxSessionsPerHost: 64,
+  /**
+   * Sessions of one host that have not finished their handshake (see
+   * `sessionHandshakeTimeoutMs`). A new session beyond it closes the oldest pending one with
+   * 4429, so strangers who know a hostId cannot keep its trusted devices out.
+   */
+  maxPendingSessionsPerHost: 16,
   /** WebSocket connections the relay holds at once (hosts, controllers, closing). Beyond: HTTP 503. */
   maxConnections: 10_000,
+  /**
+   * TCP sockets open at once, upgraded or not. A socket beyond it first drops the oldest socket
+   * that has not finished its HTTP request or upgrade; only if there is none is it refused.
+   * Keep it below the process's file-descriptor limit.
+   */
+  maxSockets: 11_000,
+  /**
+   * TCP sockets from one client address that have not finished their HTTP request or upgrade.
+   * A new one beyond it drops that address's oldest. Not applied with `trustProxy` or
+   * `clientAddress` (every socket then comes from the proxy).
+   */
+  maxPendingSocketsPerAddress: 16,
   /** A host must send a valid `register` this long after the challenge, else close 4408. */
   registrationTimeoutMs: 10_000,
-  /** A controller that sends no payload this long after connecting is closed with 4408. */
+  /**
+   * A session must finish its handshake this long after the controller connected, else close
+   * 4408: two payloads each way (ClientHello and ClientAuth from the controller, ServerHello and
+   * the first record from the host, remote-protocol.md §4). Until then it is pending.
+   */
   sessionHandshakeTimeoutMs: 10_000,
   /** A peer silent (no frame, no pong) this long gets a ping. */
   pingIntervalMs: 15_000,
@@ -41,11 +61,11 @@ export const RELAY_LIMITS = {
   /** Bytes a session may forward to the host before the host sends anything on it. Beyond: close 1008. */
   maxBytesBeforeHostReply: 2 * 1024 * 1024,
   /** Largest text (JSON control) frame accepted from a host. Else close 4400 (4401 before registration). */
-  maxControlMessageBytes: 1024,
+  maxControlMessageBytes: DEFAULT_MAX_HOST_TO_RELAY_BYTES,
   /** WebSocket upgrades per client address (any endpoint). Beyond: close 4429. */
-  connectionRate: { burst: 60, perSecond: 10 } satisfies RateLimit,
+  connectionRate: rate(60, 10),
   /** Registrations (signature checks) and session opens per client address. Beyond: close 4429. */
-  handshakeRate: { burst: 30, perSecond: 5 } satisfies RateLimit,
+  handshakeRate: rate(30, 5),
   /**
    * WebSocket connections open at once from one client address, so one address cannot fill
    * `maxConnections`. Twice `maxSessionsPerHost`: one address can still hold a host and a full
@@ -56,38 +76,52 @@ export const RELAY_LIMITS = {
   maxTrackedAddresses: 50_000,
   /** How long a close handshake may take before the socket is destroyed. */
   closeHandshakeTimeoutMs: 5_000,
-  /** Time allowed for an HTTP request's headers (slow-loris bound). */
+  /**
+   * Time from TCP accept to a complete request or upgrade (the first-message / slow-loris
+   * deadline), enforced by the relay's own sweep, not Node's 30 s one.
+   */
   httpHeadersTimeoutMs: 10_000,
-} as const;
+};
+
+/** Every relay bound (`RELAY_LIMITS` holds the defaults). */
+export type RelayLimits = Readonly<typeof DEFAULTS>;
+
+/** The defaults of every relay bound (docs/relay.md "Limits"). */
+export const RELAY_LIMITS: RelayLimits = Object.freeze(DEFAULTS);
+
+/**
+ * The limits of the relay a host embeds in its own process (`codex-host serve` without
+ * `--relay`). It serves one host and that host's devices, so it needs few sockets, and it must
+ * never use up the file descriptors the host needs for its engine, listener, control endpoint
+ * and state files: 256 sockets in all, well under the lowest common soft limit (1024; Node
+ * raises its own limit to the hard limit, usually far higher). Room: 64 sessions + the host's own
+ * connection + rejected and pending sockets; pending ones are dropped first when it is full.
+ */
+export const EMBEDDED_RELAY_LIMITS: Partial<RelayLimits> = Object.freeze({
+  maxSockets: 256,
+  maxConnections: 192,
+  maxConnectionsPerAddress: 128,
+  maxTrackedAddresses: 1_024,
+});
+
+function rate(burst: number, perSecond: number): RateLimit {
+  return Object.freeze({ burst, perSecond });
+}
 
 /** A monotonic millisecond clock. */
 export interface Clock {
   now(): number;
 }
 
-/** Options of `startRelay`; every limit defaults to `RELAY_LIMITS`. */
-export interface RelayOptions {
+/** Options of `startRelay`: every limit of `RelayLimits` (default `RELAY_LIMITS`), and the collaborators. */
+export type RelayOptions = Partial<RelayLimits> & RelayCollaborators;
+
+/** The non-numeric options of `startRelay`. */
+export interface RelayCollaborators {
   /** Interface to bind. Default `127.0.0.1` (loopback only). */
   host?: string;
   /** TCP port; 0 (default) picks a free one. */
   port?: number;
-  maxFrameBytes?: number;
-  maxSessionsPerHost?: number;
-  maxConnections?: number;
-  registrationTimeoutMs?: number;
-  sessionHandshakeTimeoutMs?: number;
-  pingIntervalMs?: number;
-  idleTimeoutMs?: number;
-  sweepIntervalMs?: number;
-  maxBufferedBytes?: number;
-  maxBytesBeforeHostReply?: number;
-  maxControlMessageBytes?: number;
-  connectionRate?: RateLimit;
-  handshakeRate?: RateLimit;
-  maxConnectionsPerAddress?: number;
-  maxTrackedAddresses?: number;
-  closeHandshakeTimeoutMs?: number;
-  httpHeadersTimeoutMs?: number;
   /** Where lines go; ids are only ever logged as short hashes. Default: silent. */
   logger?: Logger;
   /** Default: `performance.now()`. */
@@ -121,59 +155,37 @@ export interface RelayOptions {
 
 const positiveInt = z.number().int().positive().max(2 ** 31);
 const rateSchema = z.strictObject({ burst: positiveInt, perSecond: z.number().positive().finite() });
+/** Limits whose bounds are not "a positive integer" (numbers) or "a rate" (objects). */
+const SPECIAL_BOUNDS: Partial<Record<keyof RelayLimits, z.ZodType>> = {
+  maxControlMessageBytes: z.number().int().min(256).max(65536),
+};
 
+/** One validator per key of `RELAY_LIMITS`, derived from its default's shape. */
 const limitsSchema = z.strictObject({
   host: z.string().min(1).max(255),
   port: z.number().int().min(0).max(65535),
-  maxFrameBytes: positiveInt,
-  maxSessionsPerHost: positiveInt,
-  maxConnections: positiveInt,
-  registrationTimeoutMs: positiveInt,
-  sessionHandshakeTimeoutMs: positiveInt,
-  pingIntervalMs: positiveInt,
-  idleTimeoutMs: positiveInt,
-  sweepIntervalMs: positiveInt,
-  maxBufferedBytes: positiveInt,
-  maxBytesBeforeHostReply: positiveInt,
-  maxControlMessageBytes: z.number().int().min(256).max(65536),
-  connectionRate: rateSchema,
-  handshakeRate: rateSchema,
-  maxConnectionsPerAddress: positiveInt,
-  maxTrackedAddresses: positiveInt,
-  closeHandshakeTimeoutMs: positiveInt,
-  httpHeadersTimeoutMs: positiveInt,
+  ...Object.fromEntries(
+    (Object.keys(RELAY_LIMITS) as (keyof RelayLimits)[]).map((k) => [k, SPECIAL_BOUNDS[k] ?? (typeof RELAY_LIMITS[k] === 'number' ? positiveInt : rateSchema)]),
+  ),
 });
 
-/** The numeric part of the options, fully resolved. */
-export type ResolvedRelayLimits = z.output<typeof limitsSchema>;
+/** The numeric part of the options, fully resolved, plus where to bind. */
+export type ResolvedRelayLimits = RelayLimits & { readonly host: string; readonly port: number };
+
+/** The limits `options` sets (undefined means "the default"). */
+function definedLimits(options: RelayOptions): Partial<RelayLimits> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(RELAY_LIMITS) as (keyof RelayLimits)[]) if (options[k] !== undefined) out[k] = options[k];
+  return out as Partial<RelayLimits>;
+}
 
 /**
  * Merges `options` over the defaults and validates the result.
  * Throws a `SchemaParseError` ("startRelay: options: …") on a bad value.
  */
 export function resolveRelayLimits(options: RelayOptions): ResolvedRelayLimits {
-  const merged = {
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
-    maxFrameBytes: options.maxFrameBytes ?? RELAY_LIMITS.maxFrameBytes,
-    maxSessionsPerHost: options.maxSessionsPerHost ?? RELAY_LIMITS.maxSessionsPerHost,
-    maxConnections: options.maxConnections ?? RELAY_LIMITS.maxConnections,
-    registrationTimeoutMs: options.registrationTimeoutMs ?? RELAY_LIMITS.registrationTimeoutMs,
-    sessionHandshakeTimeoutMs: options.sessionHandshakeTimeoutMs ?? RELAY_LIMITS.sessionHandshakeTimeoutMs,
-    pingIntervalMs: options.pingIntervalMs ?? RELAY_LIMITS.pingIntervalMs,
-    idleTimeoutMs: options.idleTimeoutMs ?? RELAY_LIMITS.idleTimeoutMs,
-    sweepIntervalMs: options.sweepIntervalMs ?? RELAY_LIMITS.sweepIntervalMs,
-    maxBufferedBytes: options.maxBufferedBytes ?? RELAY_LIMITS.maxBufferedBytes,
-    maxBytesBeforeHostReply: options.maxBytesBeforeHostReply ?? RELAY_LIMITS.maxBytesBeforeHostReply,
-    maxControlMessageBytes: options.maxControlMessageBytes ?? RELAY_LIMITS.maxControlMessageBytes,
-    connectionRate: options.connectionRate ?? RELAY_LIMITS.connectionRate,
-    handshakeRate: options.handshakeRate ?? RELAY_LIMITS.handshakeRate,
-    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? RELAY_LIMITS.maxConnectionsPerAddress,
-    maxTrackedAddresses: options.maxTrackedAddresses ?? RELAY_LIMITS.maxTrackedAddresses,
-    closeHandshakeTimeoutMs: options.closeHandshakeTimeoutMs ?? RELAY_LIMITS.closeHandshakeTimeoutMs,
-    httpHeadersTimeoutMs: options.httpHeadersTimeoutMs ?? RELAY_LIMITS.httpHeadersTimeoutMs,
-  };
-  const limits = parseUnknown(limitsSchema, merged, 'startRelay: options');
+  const limits: ResolvedRelayLimits = { ...RELAY_LIMITS, host: options.host ?? '127.0.0.1', port: options.port ?? 0, ...definedLimits(options) };
+  parseUnknown(limitsSchema, limits, 'startRelay: options');
   if (options.trustProxy !== undefined && typeof options.trustProxy !== 'boolean') {
     throw new Error('startRelay: options: trustProxy must be a boolean');
   }
@@ -182,6 +194,9 @@ export function resolveRelayLimits(options: RelayOptions): ResolvedRelayLimits {
   }
   if (limits.idleTimeoutMs <= limits.pingIntervalMs) {
     throw new Error('startRelay: options: idleTimeoutMs must be greater than pingIntervalMs');
+  }
+  if (limits.maxSockets < limits.maxConnections) {
+    throw new Error('startRelay: options: maxSockets must be at least maxConnections');
   }
   return limits;
 }

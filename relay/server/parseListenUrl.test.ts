@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseListenUrl } from './parseListenUrl.js';
+import { parseListenUrl, parseRelayListen } from './parseListenUrl.js';
 import type { Relay } from './relayServer.js';
 import { startRelayFromListenUrl } from './startRelayFromListenUrl.js';
 
+// startRelayFromListenUrl starts its own relay, so this file keeps its own teardown.
 let relay: Relay | undefined;
 afterEach(async () => {
   await relay?.close();
@@ -11,10 +12,10 @@ afterEach(async () => {
 
 describe('parseListenUrl', () => {
   it.each([
-    ['ws://127.0.0.1:8787', { host: '127.0.0.1', port: 8787, isLoopback: true }],
-    ['ws://127.0.0.1:0/', { host: '127.0.0.1', port: 0, isLoopback: true }],
-    ['ws://[::1]:80', { host: '::1', port: 80, isLoopback: true }],
-    ['ws://0.0.0.0:9000', { host: '0.0.0.0', port: 9000, isLoopback: false }],
+    ['ws://127.0.0.1:8787', { host: '127.0.0.1', family: 'ipv4', port: 8787 }],
+    ['ws://127.0.0.1:0/', { host: '127.0.0.1', family: 'ipv4', port: 0 }],
+    ['ws://[::1]:80', { host: '::1', family: 'ipv6', port: 80 }],
+    ['ws://0.0.0.0:9000', { host: '0.0.0.0', family: 'ipv4', port: 9000 }],
   ])('parses %s', (url, expected) => {
     expect(parseListenUrl(url)).toEqual(expected);
   });
@@ -30,6 +31,16 @@ describe('parseListenUrl', () => {
     ['127.0.0.1:1', /expected ws:\/\/IP:PORT/],
   ])('rejects %s', (url, message) => {
     expect(() => parseListenUrl(url)).toThrow(message);
+  });
+});
+
+describe('parseRelayListen', () => {
+  it('parses the embedded relay\'s IP:PORT and names the flag in errors', () => {
+    expect(parseRelayListen('127.0.0.1:0')).toEqual({ host: '127.0.0.1', family: 'ipv4', port: 0 });
+    expect(parseRelayListen('[::1]:8787')).toEqual({ host: '::1', family: 'ipv6', port: 8787 });
+    expect(() => parseRelayListen('127.0.0.1')).toThrow('--relay-listen: a port is required (IP:PORT)');
+    expect(() => parseRelayListen('ws://127.0.0.1:1')).toThrow('--relay-listen: expected IP:PORT without a scheme');
+    expect(() => parseRelayListen('my-laptop:1')).toThrow('--relay-listen: the host must be an IP address');
   });
 });
 

@@ -1,31 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RelayOptions } from './limits.js';
-import { startRelay, type Relay } from './relayServer.js';
-import { TestPeer } from '../testing/relayTestClient.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Relay } from './relayServer.js';
+import { startRelay } from './relayServer.js';
+import { useRelay, waitFor } from '../testing/useRelay.js';
 
-let relay: Relay | undefined;
-const cleanup: TestPeer[] = [];
-
-async function start(options: RelayOptions): Promise<Relay> {
-  relay = await startRelay(options);
-  return relay;
-}
+const fx = useRelay();
+const start = fx.start;
 
 /** Opens `/v1/host` with optional `X-Forwarded-For`; resolves with the first message or the close. */
-async function attempt(r: Relay, forwardedFor?: string): Promise<'challenge' | string> {
-  const peer = await TestPeer.connect(`${r.url}/v1/host`, forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor });
-  cleanup.push(peer);
-  const first = await Promise.race([peer.nextJson().then((m) => String(m.t)), peer.closed.then((c) => `${c.code} ${c.reason}`)]);
-  return first;
+async function attempt(_r: Relay, forwardedFor?: string): Promise<'challenge' | string> {
+  const peer = await fx.connect('/v1/host', forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor });
+  attempts.push(peer);
+  return Promise.race([peer.nextJson().then((m) => String(m.t)), peer.closed.then((c) => `${c.code} ${c.reason}`)]);
 }
+/** This test's peers, in the order `attempt` opened them. */
+const attempts: Awaited<ReturnType<typeof fx.connect>>[] = [];
+beforeEach(() => {
+  attempts.length = 0;
+});
 
 const TOO_MANY = '4429 too many connections from this address';
-
-afterEach(async () => {
-  for (const p of cleanup.splice(0)) p.ws.terminate();
-  await relay?.close();
-  relay = undefined;
-});
 
 describe('connections per address', () => {
   it('closes connections beyond maxConnectionsPerAddress with 4429, and admits again once one closes', async () => {
@@ -34,7 +27,7 @@ describe('connections per address', () => {
     expect(await attempt(r)).toBe('challenge');
     expect(await attempt(r)).toBe(TOO_MANY);
     expect(r.stats().rateLimited).toBe(1);
-    const first = cleanup[0]!;
+    const first = attempts[0]!;
     first.ws.close();
     await first.waitClosed();
     await waitFor(() => r.stats().connections === 1);
@@ -75,11 +68,3 @@ describe('trustProxy', () => {
     );
   });
 });
-
-async function waitFor(done: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('waitFor: timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

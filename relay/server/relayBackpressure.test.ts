@@ -1,33 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RelayOptions } from './limits.js';
-import { startRelay, type Relay } from './relayServer.js';
-import { openTestSession, registerTestHost, TestPeer, type TestHost, type TestSession } from '../testing/relayTestClient.js';
+import type { Relay } from './relayServer.js';
+import { completeTestHandshake, hostFrame as fromHost, type TestHost, type TestSession } from '../testing/relayTestClient.js';
+import { sleep, useRelay } from '../testing/useRelay.js';
 
-let relay: Relay | undefined;
-const cleanup: TestPeer[] = [];
+const fx = useRelay();
 
 async function setup(options: RelayOptions): Promise<{ r: Relay; h: TestHost }> {
-  relay = await startRelay(options);
-  const h = await registerTestHost(relay.url);
-  cleanup.push(h.peer);
-  return { r: relay, h };
+  const r = await fx.start(options);
+  return { r, h: await fx.host() };
 }
 
-async function session(r: Relay, h: TestHost): Promise<TestSession> {
-  const s = await openTestSession(r.url, h);
-  cleanup.push(s.controller);
-  return s;
-}
+const session = (_r: Relay, h: TestHost): Promise<TestSession> => fx.session(h);
 
-afterEach(async () => {
-  for (const p of cleanup.splice(0)) p.ws.terminate();
-  await relay?.close();
-  relay = undefined;
-});
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CHUNK = Buffer.alloc(64 * 1024, 7);
-const fromHost = (sid: string, payload: Buffer) => Buffer.concat([Buffer.from(sid, 'hex'), payload]);
 
 /** The host answers once on `s`, so the session is past its pre-answer budget and handshake deadline. */
 async function answer(h: TestHost, s: TestSession): Promise<void> {
@@ -150,26 +136,31 @@ describe('bytes before the host answers', () => {
 });
 
 describe('session handshake deadline', () => {
-  it('holds until payloads have gone both ways', async () => {
-    const { r, h } = await setup({ sessionHandshakeTimeoutMs: 300, sweepIntervalMs: 25 });
+  it('holds until the handshake is done: two payloads each way (remote-protocol.md §4)', async () => {
+    const { r, h } = await setup({ sessionHandshakeTimeoutMs: 400, sweepIntervalMs: 25 });
     const silent = await session(r, h);
     const unanswered = await session(r, h);
     const hostOnly = await session(r, h);
+    // One payload each way is a stranger's resume: ClientHello answered by a ServerHello, then nothing.
+    const oneEachWay = await session(r, h);
     const done = await session(r, h);
     unanswered.controller.ws.send(Buffer.from([1]));
+    await h.peer.nextBinary();
     await answer(h, hostOnly);
-    done.controller.ws.send(Buffer.from([1]));
-    await answer(h, done);
-    for (const s of [silent, unanswered, hostOnly]) {
+    oneEachWay.controller.ws.send(Buffer.from([1]));
+    await h.peer.nextBinary();
+    await answer(h, oneEachWay);
+    await completeTestHandshake(h, done);
+    for (const s of [silent, unanswered, hostOnly, oneEachWay]) {
       expect(await s.controller.waitClosed()).toEqual({ code: 4408, reason: 'handshake timeout' });
     }
     const closed = new Set<unknown>();
-    while (closed.size < 3) {
+    while (closed.size < 4) {
       const m = await h.peer.next();
       if (!m.binary) closed.add(m.json.sid);
     }
-    expect(closed).toEqual(new Set([silent.sid, unanswered.sid, hostOnly.sid]));
-    await sleep(400);
+    expect(closed).toEqual(new Set([silent.sid, unanswered.sid, hostOnly.sid, oneEachWay.sid]));
+    await sleep(500);
     expect(r.stats().sessions).toBe(1);
     done.controller.ws.send(Buffer.from([2]));
     expect([...(await h.peer.nextBinary()).subarray(16)]).toEqual([2]);

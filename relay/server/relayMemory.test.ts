@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTestSession, registerTestHost, type TestSession } from '../testing/relayTestClient.js';
+import { completeTestHandshake, openTestSession, registerTestHost, type TestSession } from '../testing/relayTestClient.js';
 
 // The relay runs in its own process so its heap is measured without the test's clients.
 const RELAY_MODULE = fileURLToPath(new URL('./relayServer.ts', import.meta.url));
@@ -40,16 +40,18 @@ describe('relay memory', () => {
     const { url } = (await next()) as { url: string };
     const host = await registerTestHost(url);
     const sessions: TestSession[] = [];
-    for (let i = 0; i < 20; i++) sessions.push(await openTestSession(url, host)); // warm-up
+    // Each session finishes its handshake, so it is established: past its deadline and never
+    // dropped to make room for a newer pending one.
+    const established = async () => {
+      const s = await openTestSession(url, host);
+      await completeTestHandshake(host, s);
+      sessions.push(s);
+    };
+    for (let i = 0; i < 20; i++) await established(); // warm-up
     proc.send('measure');
     const before = (await next()) as { heapUsed: number };
     const n = 500;
-    for (let i = 0; i < n; i++) sessions.push(await openTestSession(url, host));
-    // Payloads go both ways on every session, so the sessions are past their handshake deadline.
-    for (const s of sessions) s.controller.ws.send(Buffer.from([1]));
-    for (let i = 0; i < sessions.length; i++) await host.peer.nextBinary();
-    for (const s of sessions) host.peer.ws.send(Buffer.concat([Buffer.from(s.sid, 'hex'), Buffer.from([2])]));
-    for (const s of sessions) await s.controller.nextBinary();
+    for (let i = 0; i < n; i++) await established();
     proc.send('measure');
     const after = (await next()) as { heapUsed: number; stats: { sessions: number } };
     expect(after.stats.sessions).toBe(n + 20);

@@ -1,32 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateIdentity, idFromPublicKey, signRegister } from '../../shared/crypto/identity.js';
 import vectors from '../../shared/testing/remote-protocol-vectors.json' with { type: 'json' };
 import { fromB64u, fromHex, toB64u } from '../../shared/util/encoding.js';
 import { createLineLogger } from '../../shared/util/logger.js';
-import type { RelayOptions } from './limits.js';
-import { startRelay, type Relay } from './relayServer.js';
 import { openTestSession, randomDeviceId, registerTestHost, TestPeer } from '../testing/relayTestClient.js';
+import { useRelay } from '../testing/useRelay.js';
 import { shortId } from './shortId.js';
 
-let relay: Relay | undefined;
-const peers: TestPeer[] = [];
-
-async function start(options: RelayOptions = {}): Promise<Relay> {
-  relay = await startRelay(options);
-  return relay;
-}
-
-async function connect(path: string): Promise<TestPeer> {
-  const p = await TestPeer.connect(`${relay!.url}${path}`);
-  peers.push(p);
-  return p;
-}
-
-afterEach(async () => {
-  for (const p of peers.splice(0)) p.ws.terminate();
-  await relay?.close();
-  relay = undefined;
-});
+const fx = useRelay();
+const start = fx.start;
+const connect = fx.connect;
 
 describe('relay HTTP', () => {
   it('answers /healthz with 200, plain GETs of the WebSocket endpoints with 426, and unknown paths with 404', async () => {
@@ -91,7 +74,7 @@ describe('host registration', () => {
     const sig = signRegister(id, new Uint8Array(32));
     p.sendJson({ t: 'register', key: toB64u(id.publicKey), sig: toB64u(sig) });
     expect(await p.waitClosed()).toEqual({ code: 4401, reason: 'bad signature' });
-    expect(relay!.stats().hosts).toBe(0);
+    expect(fx.relay.stats().hosts).toBe(0);
   });
 
   it.each([

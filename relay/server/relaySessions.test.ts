@@ -1,27 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RelayOptions } from './limits.js';
-import { startRelay, type Relay } from './relayServer.js';
-import { openTestSession, registerTestHost, type TestHost } from '../testing/relayTestClient.js';
+import type { Relay } from './relayServer.js';
+import { hostFrame as frameFromHost, openTestSession, type TestHost } from '../testing/relayTestClient.js';
+import { useRelay } from '../testing/useRelay.js';
 
-let relay: Relay | undefined;
-let hosts: TestHost[] = [];
+const fx = useRelay();
 
 async function setup(options: RelayOptions = {}): Promise<{ relay: Relay; host: TestHost }> {
-  relay = await startRelay(options);
-  const host = await registerTestHost(relay.url);
-  hosts.push(host);
-  return { relay, host };
-}
-
-afterEach(async () => {
-  for (const h of hosts) h.peer.ws.terminate();
-  hosts = [];
-  await relay?.close();
-  relay = undefined;
-});
-
-function frameFromHost(sid: string, payload: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from(sid, 'hex'), payload]);
+  const relay = await fx.start(options);
+  return { relay, host: await fx.host() };
 }
 
 describe('session data', () => {
@@ -109,11 +96,10 @@ describe('session close', () => {
   });
 
   it('closes the host with 4400 on invalid JSON and on a frame shorter than a sid', async () => {
-    const { relay, host } = await setup();
+    const { host } = await setup();
     host.peer.ws.send('{nope');
     expect(await host.peer.waitClosed()).toEqual({ code: 4400, reason: 'malformed control message' });
-    const other = await registerTestHost(relay.url);
-    hosts.push(other);
+    const other = await fx.host();
     other.peer.ws.send(Buffer.alloc(15));
     expect(await other.peer.waitClosed()).toEqual({ code: 4400, reason: 'frame shorter than a sid' });
   });

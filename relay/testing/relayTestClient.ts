@@ -5,14 +5,12 @@
  */
 import { WebSocket } from 'ws';
 import { generateIdentity, idFromPublicKey, signRegister, type Identity } from '../../shared/crypto/identity.js';
+import type { CloseInfo } from '../../shared/rpc/transport.js';
 import { fromB64u, toB64u, toHex } from '../../shared/util/encoding.js';
 
 export type Received = { readonly binary: true; readonly data: Buffer } | { readonly binary: false; readonly json: Record<string, unknown> };
 
-export interface CloseInfo {
-  readonly code: number;
-  readonly reason: string;
-}
+export type { CloseInfo };
 
 const DEFAULT_WAIT_MS = 5_000;
 
@@ -149,4 +147,34 @@ export async function openTestSession(relayUrl: string, host: TestHost, deviceId
   const open = await host.peer.nextJson();
   if (open.t !== 'open' || open.sid !== ready.sid || open.device !== deviceId) throw new Error(`openTestSession: host got ${JSON.stringify(open)}`);
   return { controller, sid: ready.sid, deviceId };
+}
+
+/** `sid || payload`, as a host sends it. */
+export function hostFrame(sid: string, payload: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(sid, 'hex'), payload]);
+}
+
+/**
+ * Plays the four handshake messages of remote-protocol.md §4 on `s` with stand-in bytes of the
+ * real sizes (ClientHello 75, ServerHello 130, then one record each way), each read by the other
+ * side, so the relay counts the session as established (no longer pending).
+ */
+export async function completeTestHandshake(host: TestHost, s: TestSession): Promise<void> {
+  const steps: [from: 'controller' | 'host', bytes: number][] = [
+    ['controller', 75],
+    ['host', 130],
+    ['controller', 120],
+    ['host', 150],
+  ];
+  for (const [from, n] of steps) {
+    const payload = Buffer.alloc(n, from === 'controller' ? 1 : 2);
+    if (from === 'controller') {
+      s.controller.ws.send(payload);
+      const got = await host.peer.nextBinary();
+      if (got.length !== 16 + n || got.toString('hex', 0, 16) !== s.sid) throw new Error('completeTestHandshake: host got another frame');
+    } else {
+      host.peer.ws.send(hostFrame(s.sid, payload));
+      if ((await s.controller.nextBinary()).length !== n) throw new Error('completeTestHandshake: controller got another frame');
+    }
+  }
 }

@@ -5,22 +5,20 @@
  * within the handshake deadline (10 s by default). Failures reject with a `RemoteSessionError`;
  * nothing the relay or host sends can throw out of here.
  */
-import { z } from 'zod';
 import type { AeadFactory } from '../crypto/aead.js';
 import { ControllerHandshake } from '../crypto/controllerHandshake.js';
 import type { HandshakeMode } from '../crypto/handshakeMessages.js';
 import type { DeviceDescription, Welcome } from '../crypto/handshakeRecords.js';
 import { idFromPublicKey, type Signer } from '../crypto/identity.js';
-import { fromHex } from '../util/encoding.js';
-import { parseJson, parseUnknown } from '../util/schema.js';
+import type { RecordChannel } from '../crypto/record.js';
+import { CLOSE, fromRelaySessionCloseCode, toControllerSocketCloseCode, truncateCloseReason } from '../protocol/closeCodes.js';
+import { parseRelayToController, type RelayToController } from '../relay/messages.js';
+import type { CloseInfo } from '../rpc/transport.js';
 import { RecordTransport } from '../session/recordTransport.js';
-import { errorFromClose, errorFromFailure, RemoteSessionError } from './remoteSessionError.js';
-import { fromRelaySessionCloseCode, toControllerSocketCloseCode, truncateCloseReason } from '../session/sessionCloseCodes.js';
-import { binaryFrameBytes, sendableBytes, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
+import { fromHex } from '../util/encoding.js';
 import { errorMessage } from '../util/errors.js';
-
-/** Longest relay control message a controller reads (`ready` is ~50 bytes). */
-const MAX_CONTROL_CHARS = 1024;
+import { errorFromClose, errorFromFailure, RemoteSessionError } from './remoteSessionError.js';
+import { binaryFrameBytes, sendableBytes, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
 
 /** Timers, injectable for tests. */
 export interface ControllerTimers {
@@ -57,157 +55,196 @@ export interface ControllerAttempt {
   cancel(): void;
 }
 
-const relayControlSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('ready'), sid: z.string().regex(/^[0-9a-f]{32}$/) }),
-  z.object({ t: z.literal('offline') }),
-]);
-
 type Phase = 'connecting' | 'serverHello' | 'hostRecord' | 'open' | 'done';
 
 /** Starts an attempt; see `ControllerAttempt`. */
 export function startControllerAttempt(o: ControllerAttemptOptions): ControllerAttempt {
-  const op = o.mode === 'pair' ? 'pair' : 'resume';
-  let phase: Phase = 'connecting';
-  let handshake: ControllerHandshake | undefined;
-  let transport: RecordTransport | undefined;
-  let socket: WebSocketLike | undefined;
-  // Every binary frame and the close are handled in arrival order, one at a time.
-  let chain: Promise<void> = Promise.resolve();
-  let resolve!: () => void;
-  let reject!: (err: RemoteSessionError) => void;
-  const result = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
+  const attempt = new Attempt(o);
+  attempt.connect();
+  return { result: attempt.result, cancel: () => attempt.cancel() };
+}
 
-  const timer = o.timers.setTimeout(
-    () => fail(new RemoteSessionError('timeout', 'handshake timeout', `${op}: the handshake did not finish within ${o.handshakeTimeoutMs} ms`)),
-    o.handshakeTimeoutMs,
-  );
+/**
+ * One attempt, as named steps: `connect` opens the socket; `#onRelayMessage` waits for `ready`
+ * and sends the ClientHello (`#startHandshake`); binary frames then go, in arrival order, to
+ * `#onServerHello`, `#onHostRecord` (welcome → `#open`, denied → fail) and, once open, the
+ * session transport; `#onSocketClosed` and the deadline end it with a `RemoteSessionError`.
+ */
+class Attempt {
+  readonly result: Promise<void>;
+  readonly #o: ControllerAttemptOptions;
+  readonly #op: 'pair' | 'resume';
+  readonly #timer: unknown;
+  #phase: Phase = 'connecting';
+  #handshake: ControllerHandshake | undefined;
+  #transport: RecordTransport | undefined;
+  #socket: WebSocketLike | undefined;
+  /** Every binary frame and the close are handled in arrival order, one at a time. */
+  #chain: Promise<void> = Promise.resolve();
+  #resolve!: () => void;
+  #reject!: (err: RemoteSessionError) => void;
 
-  function closeSocket(code: number, reason: string): void {
-    try {
-      socket?.close(toControllerSocketCloseCode(code), truncateCloseReason(reason));
-    } catch {
-      // Already closing, or a socket that refuses the code: nothing more to do.
-    }
+  constructor(o: ControllerAttemptOptions) {
+    this.#o = o;
+    this.#op = o.mode === 'pair' ? 'pair' : 'resume';
+    this.result = new Promise<void>((res, rej) => {
+      this.#resolve = res;
+      this.#reject = rej;
+    });
+    this.#timer = o.timers.setTimeout(
+      () => this.#fail(new RemoteSessionError('timeout', 'handshake timeout', `${this.#op}: the handshake did not finish within ${o.handshakeTimeoutMs} ms`)),
+      o.handshakeTimeoutMs,
+    );
   }
 
-  function fail(err: RemoteSessionError): void {
-    if (phase === 'done' || phase === 'open') return;
-    phase = 'done';
-    o.timers.clearTimeout(timer);
-    closeSocket(err.kind === 'protocol' || err.kind === 'host_key' ? 4400 : 1000, err.reason);
-    reject(err);
-  }
-
-  function onText(text: string): void {
-    if (phase !== 'connecting') return; // the relay sends nothing after `ready`; ignore rather than guess
-    let msg: z.output<typeof relayControlSchema>;
+  /** Opens `/v1/connect` and wires the socket's events to the steps below. */
+  connect(): void {
+    const o = this.#o;
+    let s: WebSocketLike;
     try {
-      if (text.length > MAX_CONTROL_CHARS) throw new Error('control message too large');
-      msg = parseUnknown(relayControlSchema, parseJson(text, `${op}.relay`), `${op}.relay`);
+      s = o.webSocket(`${o.relay}/v1/connect?host=${idFromPublicKey(o.hostKey)}&device=${idFromPublicKey(o.signer.publicKey)}`);
+      s.binaryType = 'arraybuffer';
     } catch (err) {
-      fail(new RemoteSessionError('protocol', 'bad relay message', `${op}: the relay sent an invalid message (${errorMessage(err)})`));
+      this.#fail(new RemoteSessionError('network', 'connect failed', `${this.#op}: cannot open a WebSocket to ${o.relay} (${errorMessage(err)})`));
+      return;
+    }
+    this.#socket = s;
+    s.onopen = null;
+    s.onerror = () => {
+      // A close event always follows; it carries the outcome.
+    };
+    s.onmessage = (event) => {
+      if (typeof event.data === 'string') this.#onRelayMessage(event.data);
+      else this.#onFrame(binaryFrameBytes(event.data));
+    };
+    s.onclose = (event) => this.#onSocketClosed({ code: fromRelaySessionCloseCode(event.code), reason: event.reason });
+  }
+
+  /** Abandons the attempt if it has not opened yet (rejects `result` with kind `closed`). */
+  cancel(): void {
+    this.#fail(new RemoteSessionError('closed', 'closed', `${this.#op}: closed by the user`));
+  }
+
+  /** A relay control message: only `ready` (start the handshake) or `offline` are expected. */
+  #onRelayMessage(text: string): void {
+    if (this.#phase !== 'connecting') return; // the relay sends nothing after `ready`; ignore rather than guess
+    let msg: RelayToController;
+    try {
+      msg = parseRelayToController(text, `${this.#op}.relay`);
+    } catch (err) {
+      this.#fail(new RemoteSessionError('protocol', 'bad relay message', `${this.#op}: the relay sent an invalid message (${errorMessage(err)})`));
       return;
     }
     if (msg.t === 'offline') {
-      fail(new RemoteSessionError('offline', 'host offline', `${op}: the host is offline`, 4404));
+      this.#fail(new RemoteSessionError('offline', 'host offline', `${this.#op}: the host is offline`, CLOSE.OFFLINE));
       return;
     }
+    this.#startHandshake(msg.sid);
+  }
+
+  /** `ready` arrived: build the handshake for this sid and send the ClientHello. */
+  #startHandshake(sid: string): void {
+    const o = this.#o;
     try {
-      handshake = new ControllerHandshake({
+      this.#handshake = new ControllerHandshake({
         mode: o.mode,
-        sid: fromHex(msg.sid),
+        sid: fromHex(sid),
         hostKey: o.hostKey,
         ...(o.pairingSecret ? { pairingSecret: o.pairingSecret } : {}),
         device: o.signer,
         description: o.description,
         aead: o.aead,
       });
-      phase = 'serverHello';
+      this.#phase = 'serverHello';
       o.onHandshaking();
-      socket?.send(sendableBytes(handshake.clientHello));
+      this.#socket?.send(sendableBytes(this.#handshake.clientHello));
     } catch (err) {
-      fail(errorFromFailure(err, op));
+      this.#fail(errorFromFailure(err, this.#op));
     }
   }
 
-  async function onBinary(bytes: Uint8Array): Promise<void> {
-    switch (phase) {
+  /** Queues one binary frame behind the ones before it; a failure ends the attempt or the session. */
+  #onFrame(bytes: Uint8Array | undefined): void {
+    this.#chain = this.#chain
+      .then(() =>
+        bytes ? this.#onBinary(bytes) : Promise.reject(new RemoteSessionError('protocol', 'bad frame', `${this.#op}: a frame that is neither text nor binary`)),
+      )
+      .catch((err: unknown) => {
+        if (this.#phase === 'open') this.#transport?.close(CLOSE.BAD_REQUEST, 'internal error');
+        else this.#fail(errorFromFailure(err, this.#op));
+      });
+  }
+
+  async #onBinary(bytes: Uint8Array): Promise<void> {
+    switch (this.#phase) {
       case 'connecting':
-        throw new RemoteSessionError('protocol', 'data before ready', `${op}: session data before the relay said ready`);
-      case 'serverHello': {
-        const auth = await handshake!.onServerHello(bytes);
-        if (phase !== 'serverHello') return;
-        phase = 'hostRecord';
-        socket?.send(sendableBytes(auth));
-        return;
-      }
-      case 'hostRecord': {
-        const answer = await handshake!.onHostRecord(bytes);
-        if (phase !== 'hostRecord') return;
-        if (answer.outcome === 'denied') {
-          fail(new RemoteSessionError('denied', answer.reason, `${op}: the host denied this device (${answer.reason})`, 4403));
-          return;
-        }
-        const s = socket!;
-        transport = new RecordTransport({
-          channel: answer.channel,
-          writeRecord: (record) => s.send(sendableBytes(record)),
-          endSession: (code, reason) => closeSocket(code, reason),
-          mediumBufferedAmount: () => s.bufferedAmount,
-        });
-        phase = 'open';
-        o.timers.clearTimeout(timer);
-        o.onOpen(transport, answer.welcome);
-        resolve();
-        return;
-      }
+        throw new RemoteSessionError('protocol', 'data before ready', `${this.#op}: session data before the relay said ready`);
+      case 'serverHello':
+        return this.#onServerHello(bytes);
+      case 'hostRecord':
+        return this.#onHostRecord(bytes);
       case 'open':
-        await transport!.receive(bytes);
-        return;
+        return this.#transport!.receive(bytes);
       case 'done':
         return;
     }
   }
 
-  try {
-    socket = o.webSocket(`${o.relay}/v1/connect?host=${idFromPublicKey(o.hostKey)}&device=${idFromPublicKey(o.signer.publicKey)}`);
-    socket.binaryType = 'arraybuffer';
-  } catch (err) {
-    fail(new RemoteSessionError('network', 'connect failed', `${op}: cannot open a WebSocket to ${o.relay} (${errorMessage(err)})`));
-    return { result, cancel() {} };
+  /** ServerHello: verify the host (pinned key), answer with ClientAuth. */
+  async #onServerHello(bytes: Uint8Array): Promise<void> {
+    const auth = await this.#handshake!.onServerHello(bytes);
+    if (this.#phase !== 'serverHello') return;
+    this.#phase = 'hostRecord';
+    this.#socket?.send(sendableBytes(auth));
   }
-  const s = socket;
-  s.onopen = null;
-  s.onerror = () => {
-    // A close event always follows; it carries the outcome.
-  };
-  s.onmessage = (event) => {
-    if (typeof event.data === 'string') {
-      onText(event.data);
+
+  /** The host's first record: `welcome` opens the session, `denied` ends the attempt. */
+  async #onHostRecord(bytes: Uint8Array): Promise<void> {
+    const answer = await this.#handshake!.onHostRecord(bytes);
+    if (this.#phase !== 'hostRecord') return;
+    if (answer.outcome === 'denied') {
+      this.#fail(new RemoteSessionError('denied', answer.reason, `${this.#op}: the host denied this device (${answer.reason})`, CLOSE.FORBIDDEN));
       return;
     }
-    const bytes = binaryFrameBytes(event.data);
-    chain = chain.then(() =>
-      bytes ? onBinary(bytes) : Promise.reject(new RemoteSessionError('protocol', 'bad frame', `${op}: a frame that is neither text nor binary`)),
-    ).catch((err: unknown) => {
-      if (phase === 'open') transport?.close(4400, 'internal error');
-      else fail(errorFromFailure(err, op));
-    });
-  };
-  s.onclose = (event) => {
-    const info = { code: fromRelaySessionCloseCode(event.code), reason: event.reason };
-    // Let frames that arrived before the close finish first (a `denied` record precedes its 4403).
-    chain = chain.then(() => {
-      if (phase === 'open') transport?.markPeerClosed(info);
-      else fail(errorFromClose(info, op));
-    });
-  };
+    this.#open(answer.channel, answer.welcome);
+  }
 
-  return {
-    result,
-    cancel: () => fail(new RemoteSessionError('closed', 'closed', `${op}: closed by the user`)),
-  };
+  /** Hands the socket over to a `RecordTransport` and resolves. */
+  #open(channel: RecordChannel, welcome: Welcome): void {
+    const s = this.#socket!;
+    this.#transport = new RecordTransport({
+      channel,
+      writeRecord: (record) => s.send(sendableBytes(record)),
+      endSession: (code, reason) => this.#closeSocket(code, reason),
+      mediumBufferedAmount: () => s.bufferedAmount,
+    });
+    this.#phase = 'open';
+    this.#o.timers.clearTimeout(this.#timer);
+    this.#o.onOpen(this.#transport, welcome);
+    this.#resolve();
+  }
+
+  /** Lets frames that arrived before the close finish first (a `denied` record precedes its 4403). */
+  #onSocketClosed(info: CloseInfo): void {
+    this.#chain = this.#chain.then(() => {
+      if (this.#phase === 'open') this.#transport?.markPeerClosed(info);
+      else this.#fail(errorFromClose(info, this.#op));
+    });
+  }
+
+  #fail(err: RemoteSessionError): void {
+    if (this.#phase === 'done' || this.#phase === 'open') return;
+    this.#phase = 'done';
+    this.#o.timers.clearTimeout(this.#timer);
+    this.#closeSocket(err.kind === 'protocol' || err.kind === 'host_key' ? CLOSE.BAD_REQUEST : CLOSE.NORMAL, err.reason);
+    this.#reject(err);
+  }
+
+  #closeSocket(code: number, reason: string): void {
+    try {
+      this.#socket?.close(toControllerSocketCloseCode(code), truncateCloseReason(reason));
+    } catch {
+      // Already closing, or a socket that refuses the code: nothing more to do.
+    }
+  }
 }

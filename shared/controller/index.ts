@@ -4,7 +4,7 @@
  * WebSocket, the AEAD and the device key are injected. The session transport and close-code
  * rules are shared with the host's relay client (host/remote-access).
  */
-export { Backoff, type BackoffOptions, DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS } from './backoff.js';
+export { Backoff, type BackoffOptions, DEFAULT_BACKOFF_INITIAL_MS, DEFAULT_BACKOFF_MAX_MS } from '../util/backoff.js';
 export {
   connectController,
   CONTROLLER_HANDSHAKE_TIMEOUT_MS,
@@ -30,6 +30,6 @@ export {
   toControllerSocketCloseCode,
   toRelaySessionCloseCode,
   truncateCloseReason,
-} from '../session/sessionCloseCodes.js';
+} from '../protocol/closeCodes.js';
 export { parseTrustedHost, type TrustedHost, trustedHostFromLink, trustedHostKey } from './trustedHost.js';
 export { binaryFrameBytes, sendableBytes, type CloseEventLike, type MessageEventLike, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';

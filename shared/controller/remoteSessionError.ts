@@ -4,6 +4,7 @@
  */
 import { DENIED_REASONS, type DeniedReason } from '../crypto/handshakeRecords.js';
 import { ProtocolError } from '../crypto/protocolError.js';
+import { CLOSE } from '../protocol/closeCodes.js';
 import type { CloseInfo } from '../rpc/transport.js';
 import { errorMessage } from '../util/errors.js';
 
@@ -60,19 +61,19 @@ export function errorFromClose(info: CloseInfo, op: string): RemoteSessionError 
   const { code, reason } = info;
   const said = reason ? ` (${reason})` : '';
   switch (code) {
-    case 4403:
+    case CLOSE.FORBIDDEN:
       if (reason === 'expired') return new RemoteSessionError('expired', reason, `${op}: the pairing code has expired or was already used`, code);
       return new RemoteSessionError('denied', reason || 'forbidden', `${op}: the host denied this device${said}`, code);
-    case 4404:
+    case CLOSE.OFFLINE:
       return new RemoteSessionError('offline', reason || 'host offline', `${op}: the host is offline${said}`, code);
-    case 4408:
+    case CLOSE.TIMEOUT:
       return new RemoteSessionError('timeout', reason || 'timeout', `${op}: the handshake timed out${said}`, code);
-    case 4429:
+    case CLOSE.RATE_LIMITED:
       return new RemoteSessionError('rate_limited', reason || 'rate limited', `${op}: the relay refused the connection${said}`, code);
-    case 4400:
-    case 1009:
+    case CLOSE.BAD_REQUEST:
+    case CLOSE.TOO_BIG:
       return new RemoteSessionError('protocol', reason || 'protocol error', `${op}: protocol error${said}`, code);
-    case 1000:
+    case CLOSE.NORMAL:
       // A direction's 2^32 records are used up (remote-protocol.md §5): start a new session.
       if (reason === 'record_limit') return new RemoteSessionError('network', reason, `${op}: the session used up its records; reconnecting`, code);
       return new RemoteSessionError('closed', reason || 'closed', `${op}: the host closed the session${said}`, code);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { displayNameSchema } from '../protocol/displayName.js';
+import { b64uText, hexIdSchema } from '../protocol/ids.js';
 import { idFromPublicKey } from '../crypto/identity.js';
 import type { PairingLink } from '../pairing/pairingLink.js';
 import { relayUrlProblem } from '../pairing/relayUrl.js';
@@ -24,8 +25,8 @@ export interface TrustedHost {
 }
 
 const trustedHostSchema = z.strictObject({
-  hostId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters'),
-  hostKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be base64url of 32 bytes'),
+  hostId: hexIdSchema,
+  hostKey: b64uText(32),
   relay: z.string().check((ctx) => {
     const problem = relayUrlProblem(ctx.value);
     if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
@@ -38,14 +39,9 @@ const trustedHostSchema = z.strictObject({
  * invalid or `hostId` is not the id of `hostKey`.
  */
 export function parseTrustedHost(value: unknown): TrustedHost {
+  // The schema has checked that hostKey decodes canonically to 32 bytes.
   const host = parseUnknown(trustedHostSchema, value, 'trustedHost');
-  let key: Uint8Array;
-  try {
-    key = fromB64u(host.hostKey);
-  } catch {
-    throw new SchemaParseError('trustedHost', ['hostKey: must be canonical base64url']);
-  }
-  if (idFromPublicKey(key) !== host.hostId) throw new SchemaParseError('trustedHost', ['hostId: does not match hostKey']);
+  if (idFromPublicKey(fromB64u(host.hostKey)) !== host.hostId) throw new SchemaParseError('trustedHost', ['hostId: does not match hostKey']);
   return host;
 }
 

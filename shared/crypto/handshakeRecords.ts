@@ -5,9 +5,10 @@
  * exact-length base64url) behind a size cap, and fail with a 4400 `ProtocolError`.
  */
 import { z } from 'zod';
-import { fromB64u, fromUtf8, toB64u, utf8 } from '../util/encoding.js';
+import { fromUtf8, toB64u, utf8 } from '../util/encoding.js';
 import { parseJson, parseUnknown, SchemaParseError } from '../util/schema.js';
 import { displayNameSchema } from '../protocol/displayName.js';
+import { b64uBytes, hexIdSchema } from '../protocol/ids.js';
 import { protocolError } from './protocolError.js';
 
 /** Cap on the UTF-8 size of ClientAuth, welcome and denied (the spec sets none; they are ~300 B). */
@@ -21,24 +22,6 @@ export type DevicePlatform = (typeof DEVICE_PLATFORMS)[number];
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 export type DeniedReason = (typeof DENIED_REASONS)[number];
 
-/** A base64url string that decodes (canonically) to exactly `bytes` bytes. */
-function b64uBytes(bytes: number) {
-  const length = Math.ceil((bytes * 4) / 3);
-  return z
-    .string()
-    .length(length)
-    .regex(/^[A-Za-z0-9_-]*$/)
-    .transform((s, ctx) => {
-      try {
-        return fromB64u(s);
-      } catch {
-        ctx.issues.push({ code: 'custom', message: 'not canonical base64url', input: s });
-        return z.NEVER;
-      }
-    });
-}
-
-const hostIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters');
 /** Host platform as the host reports it (Node's `process.platform`, e.g. `darwin`). */
 const hostPlatformSchema = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'must be 1-32 characters of [a-z0-9_-]');
 const versionSchema = z.string().regex(/^[0-9A-Za-z.+_-]{1,64}$/, 'must be 1-64 characters of [0-9A-Za-z.+_-]');
@@ -86,8 +69,8 @@ export interface Denied {
 
 const welcomeSchema = z.strictObject({
   t: z.literal('welcome'),
-  host: z.strictObject({ id: hostIdSchema, name: displayNameSchema, platform: hostPlatformSchema, version: versionSchema }),
-  device: z.strictObject({ id: hostIdSchema, name: displayNameSchema }),
+  host: z.strictObject({ id: hexIdSchema, name: displayNameSchema, platform: hostPlatformSchema, version: versionSchema }),
+  device: z.strictObject({ id: hexIdSchema, name: displayNameSchema }),
 });
 const deniedSchema = z.strictObject({ t: z.literal('denied'), reason: z.enum(DENIED_REASONS) });
 const hostFirstSchema = z.discriminatedUnion('t', [welcomeSchema, deniedSchema]);

@@ -31,7 +31,9 @@ import { encodeServerHello, HANDSHAKE_NONCE_BYTES, type HandshakeMode, parseClie
 import { idFromPublicKey, type Signer, verify } from './identity.js';
 import { type DangerousFixedRandomness, deriveSessionKeys, ephemeralKeyPair, transcriptHash, x25519SharedSecret } from './keySchedule.js';
 import { LABEL_DEVICE, LABEL_HOST } from './labels.js';
-import { CLOSE_FORBIDDEN, protocolError } from './protocolError.js';
+import { CLOSE } from '../protocol/closeCodes.js';
+import { HEX_ID_RE } from '../protocol/ids.js';
+import { protocolError } from './protocolError.js';
 import { type RecordChannel, RecordOpener, RecordSealer, SID_BYTES } from './record.js';
 
 /** Finds the unexpired, unused pairing secret an 8-byte pairId names, or undefined. */
@@ -54,7 +56,7 @@ export interface HostHandshakeOptions {
 /** What to do after a ClientHello: send `serverHello`, or have the relay close the session. */
 export type ClientHelloOutcome =
   | { readonly action: 'reply'; readonly serverHello: Uint8Array; readonly mode: HandshakeMode }
-  | { readonly action: 'close'; readonly closeCode: typeof CLOSE_FORBIDDEN; readonly reason: 'expired' };
+  | { readonly action: 'close'; readonly closeCode: typeof CLOSE.FORBIDDEN; readonly reason: 'expired' };
 
 /** A controller that proved possession of `deviceKey` for this session's transcript. */
 export interface VerifiedDevice {
@@ -100,7 +102,7 @@ export class HostHandshake {
   /** Throws a plain `Error` on bad options. */
   constructor(options: HostHandshakeOptions) {
     if (options.sid.length !== SID_BYTES) throw new Error('HostHandshake: sid must be 16 bytes');
-    if (!/^[0-9a-f]{32}$/.test(options.announcedDeviceId)) throw new Error('HostHandshake: announcedDeviceId must be 32 lowercase hex characters');
+    if (!HEX_ID_RE.test(options.announcedDeviceId)) throw new Error('HostHandshake: announcedDeviceId must be 32 lowercase hex characters');
     if (options.host.publicKey.length !== 32) throw new Error('HostHandshake: host key must be 32 bytes');
     const fixed = options.dangerousFixedRandomness;
     if (fixed && fixed.nonce.length !== HANDSHAKE_NONCE_BYTES) throw new Error('HostHandshake: nonce must be 32 bytes');
@@ -122,7 +124,7 @@ export class HostHandshake {
         const found = await this.#options.lookupPairingSecret(hello.pairId.slice());
         if (!found) {
           this.#state = 'done';
-          return { action: 'close', closeCode: CLOSE_FORBIDDEN, reason: 'expired' };
+          return { action: 'close', closeCode: CLOSE.FORBIDDEN, reason: 'expired' };
         }
         if (found.length !== 32) throw new Error('HostHandshake: the pairing secret must be 32 bytes');
         secret = found;

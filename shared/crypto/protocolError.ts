@@ -4,17 +4,16 @@
  * the session with, and a short machine-readable reason that is safe to send as a close reason
  * (it never contains secret or peer-controlled text).
  */
+import { CLOSE } from '../protocol/closeCodes.js';
 
-/** Malformed message, bad counter, failed decryption, bad signature (remote-protocol.md §3, §5). */
-export const CLOSE_PROTOCOL_ERROR = 4400;
-/** Pairing secret unknown/expired, or access denied after a `denied` record (§4). */
-export const CLOSE_FORBIDDEN = 4403;
-/** A reassembled message or a record over the size limits (RFC 6455 "message too big", §5). */
-export const CLOSE_TOO_BIG = 1009;
-/** Normal closure: used when a direction's 2^32 records are exhausted and the session must be renewed. */
-export const CLOSE_NORMAL = 1000;
-
-export type CloseCode = typeof CLOSE_PROTOCOL_ERROR | typeof CLOSE_FORBIDDEN | typeof CLOSE_TOO_BIG | typeof CLOSE_NORMAL;
+/**
+ * The codes a protocol failure closes with (numbers in shared/protocol/closeCodes.ts):
+ * - 4400 malformed message, bad counter, failed decryption, bad signature (remote-protocol.md §3, §5);
+ * - 4403 pairing secret unknown/expired, or access denied after a `denied` record (§4);
+ * - 1009 a reassembled message or a record over the size limits (§5);
+ * - 1000 a direction's 2^32 records are exhausted and the session must be renewed.
+ */
+export type ProtocolCloseCode = typeof CLOSE.BAD_REQUEST | typeof CLOSE.FORBIDDEN | typeof CLOSE.TOO_BIG | typeof CLOSE.NORMAL;
 
 /**
  * A protocol violation or failed check. `message` starts with the operation
@@ -23,7 +22,7 @@ export type CloseCode = typeof CLOSE_PROTOCOL_ERROR | typeof CLOSE_FORBIDDEN | t
  */
 export class ProtocolError extends Error {
   constructor(
-    readonly closeCode: CloseCode,
+    readonly closeCode: ProtocolCloseCode,
     readonly reason: string,
     message: string,
   ) {
@@ -34,5 +33,5 @@ export class ProtocolError extends Error {
 
 /** Shorthand for the common case: a 4400 `ProtocolError`. */
 export function protocolError(reason: string, message: string): ProtocolError {
-  return new ProtocolError(CLOSE_PROTOCOL_ERROR, reason, message);
+  return new ProtocolError(CLOSE.BAD_REQUEST, reason, message);
 }

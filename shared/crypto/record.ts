@@ -12,10 +12,13 @@
  */
 import { concatBytes, readU64be, writeU64be } from '../util/encoding.js';
 import { AEAD_TAG_BYTES, type AeadKey } from './aead.js';
-import { CLOSE_NORMAL, CLOSE_TOO_BIG, ProtocolError, protocolError } from './protocolError.js';
+import { CLOSE } from '../protocol/closeCodes.js';
+import { SID_BYTES } from '../protocol/ids.js';
+import { ProtocolError, protocolError } from './protocolError.js';
 
 export const KIND_RECORD = 0x03;
-export const SID_BYTES = 16;
+/** Re-exported for the record layer's callers; defined once in shared/protocol/ids.ts. */
+export { SID_BYTES };
 /** Bytes before the ciphertext: kind(1) + counter(8). */
 export const RECORD_HEADER_BYTES = 9;
 /** Largest plaintext (flag byte included) of one record: 256 KiB. */
@@ -111,11 +114,11 @@ export class RecordSealer {
    */
   seal(message: Uint8Array): Promise<Uint8Array[]> {
     if (message.length > MAX_MESSAGE_BYTES) {
-      return Promise.reject(new ProtocolError(CLOSE_TOO_BIG, 'message_too_big', `record.seal: message of ${message.length} bytes exceeds ${MAX_MESSAGE_BYTES}`));
+      return Promise.reject(new ProtocolError(CLOSE.TOO_BIG, 'message_too_big', `record.seal: message of ${message.length} bytes exceeds ${MAX_MESSAGE_BYTES}`));
     }
     const count = Math.max(1, Math.ceil(message.length / MAX_FRAGMENT_BYTES));
     if (this.#next + count > MAX_RECORDS_PER_DIRECTION) {
-      return Promise.reject(new ProtocolError(CLOSE_NORMAL, 'record_limit', 'record.seal: the 2^32 records of this direction are used up; start a new session'));
+      return Promise.reject(new ProtocolError(CLOSE.NORMAL, 'record_limit', 'record.seal: the 2^32 records of this direction are used up; start a new session'));
     }
     // Counters are reserved now, synchronously, so concurrent calls cannot interleave fragments.
     const first = this.#next;
@@ -207,7 +210,7 @@ export class RecordOpener {
 
   async #process(record: Uint8Array): Promise<Uint8Array | undefined> {
     if (record.length > MAX_RECORD_BYTES) {
-      throw new ProtocolError(CLOSE_TOO_BIG, 'record_too_big', `record.open: record of ${record.length} bytes exceeds ${MAX_RECORD_BYTES}`);
+      throw new ProtocolError(CLOSE.TOO_BIG, 'record_too_big', `record.open: record of ${record.length} bytes exceeds ${MAX_RECORD_BYTES}`);
     }
     if (record.length < RECORD_HEADER_BYTES + 1 + AEAD_TAG_BYTES) throw protocolError('bad_record', `record.open: record of ${record.length} bytes is too short`);
     if (record[0] !== KIND_RECORD) throw protocolError('bad_record', `record.open: kind ${record[0]} is not a record`);
@@ -225,7 +228,7 @@ export class RecordOpener {
     if (flag !== FLAG_LAST && flag !== FLAG_MORE) throw protocolError('bad_record', `record.open: record ${counter} has fragment flag ${flag}`);
     const fragment = plaintext.subarray(1);
     if (this.#buffered + fragment.length > this.#maxMessageBytes) {
-      throw new ProtocolError(CLOSE_TOO_BIG, 'message_too_big', `record.open: message exceeds ${this.#maxMessageBytes} bytes`);
+      throw new ProtocolError(CLOSE.TOO_BIG, 'message_too_big', `record.open: message exceeds ${this.#maxMessageBytes} bytes`);
     }
     if (flag === FLAG_MORE) {
       this.#fragments.push(fragment);

@@ -12,6 +12,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
 import { concatBytes, fromB64u, fromUtf8, toB64u, utf8 } from '../util/encoding.js';
 import { displayNameSchema } from '../protocol/displayName.js';
+import { b64uBytes, hexIdSchema } from '../protocol/ids.js';
 import { idFromPublicKey } from '../crypto/identity.js';
 import { LABEL_PAIR_ID } from '../crypto/labels.js';
 import { httpOriginProblem, relayUrlProblem } from './relayUrl.js';
@@ -59,27 +60,15 @@ export class PairingLinkError extends Error {
   }
 }
 
-const b64u32 = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{43}$/, 'must be base64url of 32 bytes')
-  .transform((s, ctx) => {
-    try {
-      return fromB64u(s);
-    } catch {
-      ctx.issues.push({ code: 'custom', message: 'must be canonical base64url', input: s });
-      return z.NEVER;
-    }
-  });
-
 const linkSchema = z.strictObject({
   v: z.literal(PAIRING_LINK_VERSION, { error: 'must be 1' }),
   relay: z.string().check((ctx) => {
     const problem = relayUrlProblem(ctx.value);
     if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
   }),
-  host: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters'),
-  key: b64u32,
-  secret: b64u32,
+  host: hexIdSchema,
+  key: b64uBytes(32),
+  secret: b64uBytes(32),
   exp: z.int({ error: 'must be an integer (Unix seconds)' }).positive({ error: 'must be positive' }),
   name: displayNameSchema,
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { httpOriginProblem, isLocalNetworkHost, relayUrlProblem } from './relayUrl.js';
+import { isLocalNetworkHost } from '../net/address.js';
+import { httpOriginProblem, relayUrlProblem } from './relayUrl.js';
 
 describe('isLocalNetworkHost', () => {
   const local = ['localhost', 'LocalHost', 'a.localhost', 'studio.local', '127.0.0.1', '127.255.0.9', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.0.1', '169.254.1.1', '[::1]', '[fd12:3456::1]', '[fe80::1]'];

@@ -5,9 +5,11 @@
  * stricter choice: no user info, query, fragment, percent-escapes or numeric host shorthands
  * (`127.1`), so the string a user sees is the address that gets used.
  *
- * "Loopback/LAN" (docs/encryption.md): `localhost`, `*.localhost`, `*.local` (mDNS, link-local
- * by definition), IPv4 127/8, 10/8, 172.16/12, 192.168/16, 169.254/16, IPv6 ::1, fc00::/7, fe80::/10.
+ * "Loopback/LAN" is `isLocalNetworkHost` (shared/net/address.ts, the one predicate): `localhost`,
+ * `*.localhost`, `*.local`, IPv4 127/8, 10/8, 172.16/12, 192.168/16, 169.254/16, IPv6 ::1,
+ * fc00::/7, fe80::/10 (docs/encryption.md).
  */
+import { isLocalNetworkHost, parseIPv4, parseIPv6 } from '../net/address.js';
 
 /** Longest relay URL accepted in a link. */
 export const MAX_RELAY_URL_CHARS = 256;
@@ -22,33 +24,10 @@ interface ParsedAddress {
   readonly rest: string;
 }
 
-function parseIpv4(host: string): number[] | undefined {
-  const parts = host.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^(?:0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.map(Number);
-}
-
-/** Parses an IPv6 literal (without brackets, no embedded IPv4) into its 8 groups. */
-function parseIpv6(host: string): number[] | undefined {
-  const halves = host.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (s: string): number[] | undefined => {
-    if (s === '') return [];
-    const parts = s.split(':');
-    return parts.every((p) => /^[0-9a-fA-F]{1,4}$/.test(p)) ? parts.map((p) => parseInt(p, 16)) : undefined;
-  };
-  const head = groups(halves[0] ?? '');
-  const tail = halves.length === 2 ? groups(halves[1] ?? '') : [];
-  if (!head || !tail) return undefined;
-  if (halves.length === 1) return head.length === 8 ? head : undefined;
-  const missing = 8 - head.length - tail.length;
-  return missing >= 1 ? [...head, ...new Array<number>(missing).fill(0), ...tail] : undefined;
-}
-
 /** Why `host` (as written in a URL authority) is not a valid host, or undefined. */
 function hostProblem(host: string): string | undefined {
-  if (host.startsWith('[')) return parseIpv6(host.slice(1, -1)) ? undefined : 'invalid IPv6 address';
-  if (parseIpv4(host)) return undefined;
+  if (host.startsWith('[')) return parseIPv6(host.slice(1, -1)) ? undefined : 'invalid IPv6 address';
+  if (parseIPv4(host)) return undefined;
   const name = host.toLowerCase();
   if (name.length > 253) return 'host name too long';
   const labels = name.split('.');
@@ -56,24 +35,6 @@ function hostProblem(host: string): string | undefined {
   // A WHATWG URL parser reads a name ending in a number as an IPv4 address (`127.1`); refuse it.
   if (/^(?:[0-9]+|0x[0-9a-f]*)$/.test(labels[labels.length - 1] ?? '')) return 'invalid IPv4 address';
   return undefined;
-}
-
-/** True if `host` (as written in a URL authority, IPv6 in brackets) is a loopback or LAN address. */
-export function isLocalNetworkHost(host: string): boolean {
-  if (host.startsWith('[')) {
-    const g = parseIpv6(host.slice(1, -1));
-    if (!g) return false;
-    const first = g[0] ?? 0;
-    const isLoopback = g.slice(0, 7).every((x) => x === 0) && g[7] === 1;
-    return isLoopback || (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
-  }
-  const ip = parseIpv4(host);
-  if (ip) {
-    const [a = 0, b = 0] = ip;
-    return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
-  }
-  const name = host.toLowerCase();
-  return name === 'localhost' || name.endsWith('.localhost') || name.endsWith('.local');
 }
 
 /** Splits `scheme://host[:port]rest`, checking host and port; returns a problem string on failure. */

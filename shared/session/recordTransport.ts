@@ -14,12 +14,10 @@
  * its close code and reason; nothing the peer sends can throw out of this class.
  */
 import type { RecordChannel } from '../crypto/record.js';
-import { CLOSE_PROTOCOL_ERROR, ProtocolError } from '../crypto/protocolError.js';
+import { CLOSE } from '../protocol/closeCodes.js';
+import { ProtocolError } from '../crypto/protocolError.js';
 import { TransportClosedError, TransportEvents, type CloseInfo, type Disposable, type Transport } from '../rpc/transport.js';
 import { fromUtf8, utf8 } from '../util/encoding.js';
-
-/** RFC 6455 "internal error": a local failure (not the peer's fault) ended the session. */
-const CLOSE_INTERNAL = 1011;
 
 export interface RecordTransportOptions {
   /** The session's record streams, from the handshake. */
@@ -94,7 +92,7 @@ export class RecordTransport implements Transport {
    * Ends the session: records already accepted by `send` are written first, then the medium's
    * `endSession(code, reason)`, then `onClose` fires with the same code and reason.
    */
-  close(code = 1000, reason = ''): void {
+  close(code: number = CLOSE.NORMAL, reason = ''): void {
     if (this.#closing || this.#events.closed) return;
     const info = { code, reason };
     this.#closing = info;
@@ -123,7 +121,7 @@ export class RecordTransport implements Transport {
         try {
           text = fromUtf8(message);
         } catch {
-          this.#fail(new ProtocolError(CLOSE_PROTOCOL_ERROR, 'bad_utf8', 'session.receive: message is not valid UTF-8'));
+          this.#fail(new ProtocolError(CLOSE.BAD_REQUEST, 'bad_utf8', 'session.receive: message is not valid UTF-8'));
           return;
         }
         this.#events.deliver(text);
@@ -140,6 +138,6 @@ export class RecordTransport implements Transport {
   #fail(err: unknown): void {
     this.#o.onFailure?.(err);
     if (err instanceof ProtocolError) this.close(err.closeCode, err.reason);
-    else this.close(CLOSE_INTERNAL, 'internal error');
+    else this.close(CLOSE.INTERNAL, 'internal error');
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromRelaySessionCloseCode, toControllerSocketCloseCode, toRelaySessionCloseCode, truncateCloseReason } from './sessionCloseCodes.js';
+import { fromRelaySessionCloseCode, toControllerSocketCloseCode, toRelaySessionCloseCode, truncateCloseReason } from './closeCodes.js';
 
 describe('session close codes', () => {
   it('carries RFC 6455 codes across the relay as 4000-4015 and maps them back', () => {

@@ -18,7 +18,13 @@ describe('Backoff', () => {
     expect(b.next()).toBe(50);
   });
 
-  it('refuses inverted bounds', () => {
+  it('with jitter 0 gives exactly the doubling schedule, whatever random returns', () => {
+    const b = new Backoff({ initialMs: 100, maxMs: 1000, jitter: 0, random: () => 0.7 });
+    expect(Array.from({ length: 6 }, () => b.next())).toEqual([100, 200, 400, 800, 1000, 1000]);
+  });
+
+  it('refuses inverted bounds and a jitter outside 0..1', () => {
     expect(() => new Backoff({ initialMs: 100, maxMs: 10 })).toThrow('Backoff');
+    expect(() => new Backoff({ jitter: 1.5 })).toThrow('Backoff: need 0 <= jitter <= 1');
   });
 });
