@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { HostInfo } from '../../shared/protocol/hostMethods.js';
 import { toDisplayName } from '../../shared/protocol/displayName.js';
 import { errorMessage } from '../../shared/util/errors.js';
-import { DisposableStore, toDisposable, type AsyncDisposable } from '../../shared/util/lifecycle.js';
+import { DisposableStore, type AsyncDisposable } from '../../shared/util/lifecycle.js';
 import type { Logger } from '../../shared/util/logger.js';
 import { FileAuditLog } from '../audit/auditLog.js';
 import { CONTROL_FILE_NAME } from '../control/controlFile.js';
@@ -106,7 +106,7 @@ export async function createHost(o: CreateHostOptions): Promise<HostHandle> {
     });
     const port = store.add(new SupervisedEnginePort(supervisor, engine.version));
     const audit = new FileAuditLog(path.join(dataDir, AUDIT_FILE_NAME));
-    store.add(toDisposable(() => audit.close()));
+    store.add(audit);
 
     // The name goes into pairing links and welcome records, which only take clean display names.
     const hostName = toDisplayName(o.hostName ?? os.hostname(), 'Codex Host');
@@ -120,7 +120,7 @@ export async function createHost(o: CreateHostOptions): Promise<HostHandle> {
       hostName,
       describe: () => describeHost(describers, listener),
     });
-    store.add(toDisposable(() => hub.stop()));
+    store.add(hub);
 
     for (const ext of await extensionsOf(o)) {
       progress(`starting ${ext.name}…`);
@@ -133,7 +133,7 @@ export async function createHost(o: CreateHostOptions): Promise<HostHandle> {
     if (o.listener) listener = await startListener(o.listener, hub, store, log);
 
     const control = await startControlEndpoint({ dataDir, hub, logger: log, version: HOST_VERSION });
-    store.add(toDisposable(() => control.stop()));
+    store.add(control);
 
     return {
       hub,
@@ -196,7 +196,7 @@ async function startListener(config: ListenerConfig, hub: Hub, store: Disposable
   }).catch((err: unknown) => {
     throw new HostStartError(errorMessage(err));
   });
-  store.add(toDisposable(() => listener.close()));
+  store.add(listener);
   return listener;
 }
 

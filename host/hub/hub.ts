@@ -227,7 +227,7 @@ export class Hub {
   }
 
   /** Closes every client (host shutdown) and stops watching the engines. */
-  stop(reason = 'host is shutting down'): void {
+  dispose(reason = 'host is shutting down'): void {
     this.#stopping = true;
     for (const s of [...this.#sessions]) s.close(HubCloseCode.GoingAway, reason);
     void this.#store.dispose();
