@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 const REQUIRED = [
   { command: 'tmux', pkg: 'tmux', why: 'runs the real `codex --remote` TUI in e2e tests' },
   { command: 'keyctl', pkg: 'keyutils', why: 'a private kernel keyring session for the OS secret store test' },
+  { command: 'chromium', pkg: 'chromium', why: 'the real browser the renderer e2e tests drive (e2e/app, Playwright)' },
 ];
 
 function has(command) {

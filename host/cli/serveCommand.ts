@@ -7,6 +7,7 @@ import type { SecretStoreChoice } from '../identity/secretStore.js';
 import { HOST_VERSION } from '../version.js';
 import { CliError } from './cliError.js';
 import { displayNameProblem } from '../../shared/protocol/displayName.js';
+import { uiBridgeFromFlags } from '../ui-bridge/uiBridgeFlags.js';
 
 /** commander's camelCased `serve` flags; the listener ones are exactly `RawListenerOptions`. */
 export interface ServeFlags extends RawListenerOptions {
@@ -18,6 +19,8 @@ export interface ServeFlags extends RawListenerOptions {
   name?: string;
   secretStore?: string;
   logLevel?: string;
+  ui?: boolean;
+  uiListen?: string;
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -58,6 +61,9 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
   } else if (flags.relay || flags.relayListen) {
     throw new CliError('--relay and --relay-listen cannot be combined with --no-remote', 2);
   }
+
+  const ui = uiBridgeFromFlags(flags);
+  if (ui) extensions.push(ui.extension);
 
   // Signals are handled from the first moment: Ctrl+C while the engine is still starting (or a
   // closed terminal, SIGHUP) must not leave `codex app-server` running in its own process group.
@@ -102,6 +108,7 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
     if (info.relay) out(`  relay:    ${info.relay}`);
     if (info.hostId) out(`  host id:  ${info.hostId}`);
     out(`  data dir: ${host.dataDir}`);
+    for (const l of ui?.bannerLines() ?? []) out(l);
     out(`Pair a phone with \`codex-host pair\`; check with \`codex-host status\`. Press Ctrl+C to stop.`);
     await new Promise<void>((resolve) => (onStopRequested = resolve));
   }
