@@ -104,7 +104,9 @@ export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
         </div>
       </div>
 
-      <ThreadList store={model.threadList} selectedId={screen.kind === 'thread' ? screen.threadId : undefined} onOpen={open} offline={!online} />
+      <div className="sidebar-list">
+        <ThreadList store={model.threadList} selectedId={screen.kind === 'thread' ? screen.threadId : undefined} onOpen={open} offline={!online} />
+      </div>
 
       <div className="sidebar-foot">
         <button

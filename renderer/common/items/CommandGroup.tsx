@@ -29,6 +29,8 @@ export function groupSummary(cmds: readonly CommandItem[]): string {
   const failed = cmds.filter(commandFailed).length;
   const declined = cmds.filter((c) => c.status === 'declined').length;
   const ran = cmds.length - declined;
+  // One command is named in the header itself: "Ran `npm test`".
+  if (cmds.length === 1) return declined ? 'Declined' : 'Ran';
   const parts = [ran > 0 ? `Ran ${plural(ran, 'command')}` : `${plural(declined, 'command')} not run`];
   if (failed) parts.push(`${failed} failed`);
   if (declined && ran > 0) parts.push(`${declined} declined`);

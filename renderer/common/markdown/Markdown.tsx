@@ -152,7 +152,8 @@ export const Markdown = memo(function Markdown({ text, className }: { readonly t
   if (text.length > MAX_MARKDOWN_CHARS) return <div className={cls} style={{ whiteSpace: 'pre-wrap' }}>{text}</div>;
   let tokens: Token[];
   try {
-    tokens = Lexer.lex(text, { gfm: true, breaks: false });
+    // breaks: a single newline is a line break, as in every chat view (models write that way).
+    tokens = Lexer.lex(text, { gfm: true, breaks: true });
   } catch {
     return <div className={cls} style={{ whiteSpace: 'pre-wrap' }}>{text}</div>;
   }

@@ -42,6 +42,8 @@ export interface ThreadState {
   readonly olderError: string | undefined;
   readonly sending: boolean;
   readonly sendError: string | undefined;
+  /** The title came from the engine (a name or preview), not from "New thread". */
+  readonly titleFromEngine: boolean;
   /** Resumes the thread and loads its newest turns (again, after a reconnect). */
   open(): Promise<void>;
   loadOlder(): Promise<void>;
@@ -76,7 +78,7 @@ export function threadStateCreator(deps: ThreadStoreDeps): StateCreator<ThreadSt
 
   return (set, get) => {
     function meta(t: Thread): Partial<ThreadState> {
-      return { title: threadTitle(t), cwd: t.cwd, model: t.model, effort: t.reasoningEffort, activity: activityOf(t.status) };
+      return { title: threadTitle(t), titleFromEngine: !!(t.name || t.preview), cwd: t.cwd, model: t.model, effort: t.reasoningEffort, activity: activityOf(t.status) };
     }
 
     async function doOpen(): Promise<void> {
@@ -119,6 +121,7 @@ export function threadStateCreator(deps: ThreadStoreDeps): StateCreator<ThreadSt
       olderError: undefined,
       sending: false,
       sendError: undefined,
+      titleFromEngine: deps.started ? !!(deps.started.name || deps.started.preview) : false,
 
       open() {
         // A thread with no turn yet cannot be resumed (docs/engine.md §6); it is subscribed already.
@@ -190,8 +193,16 @@ export function threadStateCreator(deps: ThreadStoreDeps): StateCreator<ThreadSt
           return;
         }
         if (method === 'thread/name/updated') {
-          if (typeof p.threadName === 'string') set({ title: threadTitle({ name: p.threadName, preview: '' }) });
+          if (typeof p.threadName === 'string') set({ title: threadTitle({ name: p.threadName, preview: '' }), titleFromEngine: true });
           return;
+        }
+        if (method === 'item/started' && !get().titleFromEngine) {
+          // A new thread has no name or preview yet: its first message names it, as in the list.
+          const item = p.item as { type?: unknown; content?: unknown } | undefined;
+          if (item?.type === 'userMessage' && Array.isArray(item.content) && get().title === threadTitle({ name: null, preview: '' })) {
+            const text = item.content.map((c: { type?: unknown; text?: unknown }) => (c.type === 'text' && typeof c.text === 'string' ? c.text : '')).join(' ');
+            if (text.trim()) set({ title: threadTitle({ name: null, preview: text }) });
+          }
         }
         const turns = get().turns;
         const next = applyTurnEvent(turns, method, params);
