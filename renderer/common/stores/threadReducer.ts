@@ -77,24 +77,19 @@ export function mergeTurn(current: TurnView | undefined, incoming: TurnView): Tu
 }
 
 /**
- * Merges a page of turns (in any order) into `turns` (oldest first). Turns the page has are
- * merged; the result stays ordered by the engine's order: the page's relative order for its
- * own turns, with ours kept where they were.
+ * Merges a page of turns into `turns` (oldest first). Turns the page shares with ours are
+ * merged in place; a page that shares none goes where the caller says it belongs (`older`:
+ * paging back, `newer`: the newest page of a resume). Timestamps cannot decide this: turns
+ * started within one second share their `startedAt`.
  */
-export function mergeTurns(turns: readonly TurnView[], page: readonly TurnView[], pageOrder: 'asc' | 'desc'): TurnView[] {
+export function mergeTurns(turns: readonly TurnView[], page: readonly TurnView[], pageOrder: 'asc' | 'desc', where: 'older' | 'newer'): TurnView[] {
   const asc = pageOrder === 'desc' ? [...page].reverse() : [...page];
   if (turns.length === 0) return asc;
   const byId = new Map(turns.map((t) => [t.id, t]));
   const pageIds = new Set(asc.map((t) => t.id));
   const merged = asc.map((t) => mergeTurn(byId.get(t.id), t));
   const firstPageIdx = turns.findIndex((t) => pageIds.has(t.id));
-  if (firstPageIdx < 0) {
-    // No overlap: a page of older turns goes before, a page of newer ones after.
-    const oldestPage = asc[0];
-    const newestOurs = turns[turns.length - 1];
-    const pageIsNewer = oldestPage !== undefined && newestOurs !== undefined && (oldestPage.startedAt ?? 0) >= (newestOurs.startedAt ?? 0);
-    return pageIsNewer ? [...turns, ...merged] : [...merged, ...turns];
-  }
+  if (firstPageIdx < 0) return where === 'newer' ? [...turns, ...merged] : [...merged, ...turns];
   const before = turns.slice(0, firstPageIdx).filter((t) => !pageIds.has(t.id));
   const after = turns.slice(firstPageIdx).filter((t) => !pageIds.has(t.id));
   return [...before, ...merged, ...after];

@@ -90,7 +90,7 @@ export function threadStateCreator(deps: ThreadStoreDeps): StateCreator<ThreadSt
           initialTurnsPage: { limit: TURNS_PAGE_SIZE, sortDirection: 'desc', itemsView: 'full' },
         });
         const page = res.initialTurnsPage;
-        const turns = mergeTurns(get().turns, (page?.data ?? []).map(turnViewOf), 'desc');
+        const turns = mergeTurns(get().turns, (page?.data ?? []).map(turnViewOf), 'desc', 'newer');
         set({
           ...meta(res.thread),
           model: res.model ?? res.thread.model,
@@ -137,7 +137,7 @@ export function threadStateCreator(deps: ThreadStoreDeps): StateCreator<ThreadSt
         try {
           const page = await engine.request('thread/turns/list', { threadId, cursor: olderCursor, limit: TURNS_PAGE_SIZE, sortDirection: 'desc', itemsView: 'full' });
           loadedOlder = true;
-          set({ turns: mergeTurns(get().turns, page.data.map(turnViewOf), 'desc'), olderCursor: page.nextCursor, olderPhase: 'idle' });
+          set({ turns: mergeTurns(get().turns, page.data.map(turnViewOf), 'desc', 'older'), olderCursor: page.nextCursor, olderPhase: 'idle' });
         } catch (err) {
           set({ olderPhase: 'error', olderError: errorMessage(err) });
         }
