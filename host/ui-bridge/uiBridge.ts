@@ -21,8 +21,17 @@ import type { StaticFile } from './staticSite.js';
 import { loopbackHost, originAllowed, securityHeaders, tokenMatches } from './uiBridgeSecurity.js';
 import type { UiListenAddress } from './uiListenAddress.js';
 
+export interface UiBridgeLimits {
+  readonly maxConnections: number;
+  readonly helloTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly maxHeaderBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
 /** The bridge's bounds (one table, style.md G11). */
-export const UI_BRIDGE_LIMITS = {
+export const UI_BRIDGE_LIMITS: UiBridgeLimits = {
   /** Windows (sockets, with or without a hello yet) at once; more get HTTP 503. */
   maxConnections: 16,
   /** Time a new socket has to send its hello. */
@@ -32,7 +41,7 @@ export const UI_BRIDGE_LIMITS = {
   maxHeaderBytes: 16 * 1024,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 15_000,
-} as const;
+};
 
 export interface UiBridgeConnectionInfo {
   readonly remoteAddress: string;
@@ -51,7 +60,7 @@ export interface StartUiBridgeOptions {
   readonly environments?: readonly string[];
   /** An authenticated window; the callee owns the transport from then on. */
   readonly onConnection: (transport: Transport, info: UiBridgeConnectionInfo) => void;
-  readonly limits?: Partial<typeof UI_BRIDGE_LIMITS>;
+  readonly limits?: Partial<UiBridgeLimits>;
 }
 
 export interface UiBridge {
