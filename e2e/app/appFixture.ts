@@ -36,9 +36,10 @@ export interface UiHost {
 }
 
 /** Starts fake model → CODEX_HOME → `codex-host serve --ui --no-remote` and reads the printed UI address. */
-export async function startUiHost(label: string, fakeOptions: FakeResponsesOptions = {}): Promise<UiHost> {
+export async function startUiHost(label: string, fakeOptions: FakeResponsesOptions = {}, prepareHome?: (home: CodexHomeFixture) => Promise<void>): Promise<UiHost> {
   const fake = await startFakeResponses(fakeOptions);
   const home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label });
+  await prepareHome?.(home);
   const dataDir = join(home.root, 'host-data');
   const host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--ui', '--no-remote'] });
   const m = /ui:\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(host.stdout());

@@ -3,11 +3,10 @@
  * or Settings). Below 720 px it becomes one pane at a time with a back button, which is how
  * the shared components are checked at phone width too.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useHostModel, useSelect, useThreadStore } from '../common/host/HostProvider';
 import { Icon } from '../common/views/Icon';
 import { LoadingState } from '../common/views/States';
-import { ThreadView } from '../common/views/ThreadView';
 import { BlockedScreen, ConnectionBanner } from './ConnectionBanner';
 import { NewThreadScreen } from './NewThreadScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
@@ -16,6 +15,13 @@ import { useUi } from './uiContext';
 import { applyTheme } from './uiStore';
 
 const NARROW_QUERY = '(max-width: 720px)';
+
+/**
+ * The thread view (messages, markdown, diffs) is its own chunk: the first screen paints
+ * without it, and it is fetched right after the window connects, before anyone opens a thread.
+ */
+const loadThreadView = () => import('../common/views/ThreadView');
+const ThreadView = lazy(() => loadThreadView().then((m) => ({ default: m.ThreadView })));
 
 function useNarrow(): boolean {
   const [narrow, setNarrow] = useState(() => window.matchMedia(NARROW_QUERY).matches);
@@ -33,7 +39,11 @@ function OpenThread({ threadId, headerStart }: { readonly threadId: string; read
   const model = useHostModel();
   const online = useSelect(model.connection, (s) => s.status.kind === 'online');
   if (!store) return <LoadingState label="Opening the thread…" />;
-  return <ThreadView key={threadId} store={store} headerStart={headerStart} offline={!online} />;
+  return (
+    <Suspense fallback={<LoadingState label="Opening the thread…" />}>
+      <ThreadView key={threadId} store={store} headerStart={headerStart} offline={!online} />
+    </Suspense>
+  );
 }
 
 export function App() {
@@ -43,9 +53,13 @@ export function App() {
   const theme = useSelect(ui, (s) => s.theme);
   const status = useSelect(model.connection, (s) => s.status);
   const narrow = useNarrow();
-  const [listOpen, setListOpen] = useState(true);
+  // On a narrow screen a remembered thread opens directly (a reload keeps the reader where they were).
+  const [listOpen, setListOpen] = useState(() => ui.getState().screen.kind !== 'thread');
 
   useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => {
+    if (status.kind === 'online') void loadThreadView();
+  }, [status.kind]);
 
   if (status.kind === 'refused') {
     return (

@@ -30,7 +30,7 @@ export function BlockedScreen({ title, children }: { readonly title: string; rea
         <div className="state-icon">
           <Icon name="plug" />
         </div>
-        <h1>{title}</h1>
+        <h1 {...{ elementtiming: 'blocked' }}>{title}</h1>
         <div className="blocked-body">{children}</div>
       </div>
     </div>

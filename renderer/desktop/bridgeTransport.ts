@@ -4,7 +4,8 @@
  * Electron the preload hands over a MessagePort instead; nothing above the `Transport`
  * interface knows which.
  */
-import { UiBridgeCloseCode, type UiBridgeHello } from '../../shared/protocol/uiBridge';
+import type { UiBridgeHello } from '../../shared/protocol/uiBridge';
+import { UiBridgeCloseCode } from '../../shared/protocol/uiBridgeCloseCode';
 import { TransportClosedError, TransportEvents, type CloseInfo, type Transport } from '../../shared/rpc/transport';
 
 class BrowserWebSocketTransport implements Transport {
@@ -65,10 +66,13 @@ export function openBridgeTransport(url: string, token: string, environment = 'l
       clearTimeout(timer);
       reject(new Error('cannot reach the host (is codex-host serve --ui still running?)'));
     };
+    // A refused upgrade shows as 'error' then 'close'; some failures show only 'close'.
     ws.addEventListener('error', onFail, { once: true });
+    ws.addEventListener('close', onFail, { once: true });
     ws.addEventListener('open', () => {
       clearTimeout(timer);
       ws.removeEventListener('error', onFail);
+      ws.removeEventListener('close', onFail);
       const transport = new BrowserWebSocketTransport(ws);
       const hello: UiBridgeHello = { type: 'hello', token, environment };
       transport.send(JSON.stringify(hello));

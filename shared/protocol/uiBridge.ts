@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 
+
 /** Largest hello accepted, in characters (checked before parsing). */
 export const UI_BRIDGE_HELLO_MAX_CHARS = 1024;
 
@@ -21,14 +22,4 @@ export const UiBridgeHelloSchema = z
   .strict();
 export type UiBridgeHello = z.input<typeof UiBridgeHelloSchema>;
 
-/** Close codes the bridge uses before the socket reaches the hub (4xxx: application range). */
-export const UiBridgeCloseCode = {
-  /** The first message was not a valid hello. */
-  BadHello: 4400,
-  /** Wrong token: this page's link is not (or no longer) valid. Not worth retrying. */
-  BadToken: 4401,
-  /** The environment named in the hello does not exist. */
-  UnknownEnvironment: 4404,
-  /** No hello within the deadline. */
-  HelloTimeout: 4408,
-} as const;
+export { UiBridgeCloseCode } from './uiBridgeCloseCode.js';

@@ -3,12 +3,10 @@
  * Kept behind this one module on purpose: a typed `HostClient` derived from the method map is
  * being added to shared/protocol, and switching to it should touch this file alone. Results
  * are parsed with the method map's schemas (style.md G2): a hub that answers something else
- * gives a clear error here instead of a broken screen.
+ * gives a clear error here instead of a broken screen. The schemas load lazily (hostApiSchemas.ts).
  */
-import { HostInfoSchema, type HostInfo } from '../../../shared/protocol/hostMethods';
+import type { HostInfo } from '../../../shared/protocol/hostMethods';
 import { RpcError, RpcErrorCode } from '../../../shared/rpc/rpcError';
-import { parseUnknown } from '../../../shared/util/schema';
-import { z } from 'zod';
 
 /** The part of a session host/ calls need. */
 export interface HostMethodCaller {
@@ -25,22 +23,12 @@ export interface EnvironmentSummary {
   readonly kind: 'local' | 'ssh';
 }
 
-const EnvironmentListSchema = z.object({
-  environments: z
-    .array(
-      z.object({
-        id: z.string().min(1).max(128),
-        label: z.string().max(256).optional(),
-        name: z.string().max(256).optional(),
-        detail: z.string().max(256).optional(),
-        kind: z.enum(['local', 'ssh']).optional(),
-      }),
-    )
-    .max(256),
-});
+/** The parsers (and the schema library) arrive in their own chunk, after the first paint. */
+const schemas = () => import('./hostApiSchemas');
 
 export async function fetchHostInfo(caller: HostMethodCaller): Promise<HostInfo> {
-  return parseUnknown(HostInfoSchema, await caller.requestHost('host/info'), 'host/info result');
+  const [raw, { parseHostInfo }] = await Promise.all([caller.requestHost('host/info'), schemas()]);
+  return parseHostInfo(raw);
 }
 
 /**
@@ -56,7 +44,7 @@ export async function fetchEnvironments(caller: HostMethodCaller, info: HostInfo
     if (err instanceof RpcError && (err.code === RpcErrorCode.MethodNotFound || err.code === RpcErrorCode.InvalidRequest)) return [local];
     throw err;
   }
-  const parsed = parseUnknown(EnvironmentListSchema, raw, 'host/environments/list result');
+  const parsed = (await schemas()).parseEnvironmentList(raw);
   const list = parsed.environments.map((e): EnvironmentSummary => ({
     id: e.id,
     label: e.label ?? e.name ?? e.id,

@@ -12,6 +12,7 @@ import { Emitter } from '../../../shared/util/lifecycle';
 import { errorMessage } from '../../../shared/util/errors';
 import { HostConnection, type ClientInfo, type ServerRequestHandler } from './hostConnection';
 import type { EngineMethod, EngineParams, EngineRequester, EngineResult } from './engineMethods';
+import { perfMark } from '../util/perfMark';
 
 export type SessionStatus =
   | { readonly kind: 'connecting' }
@@ -135,6 +136,7 @@ export class HostSession implements EngineRequester {
 
   async #open(): Promise<void> {
     if (this.#status.kind === 'stopped' || this.#status.kind === 'refused') return;
+    perfMark('codexHost:connect');
     let transport: Transport;
     try {
       transport = await this.#o.connect();
@@ -177,6 +179,7 @@ export class HostSession implements EngineRequester {
     const reconnect = this.#everConnected;
     this.#everConnected = true;
     this.#attempt = 0;
+    perfMark('codexHost:online');
     this.#setStatus({ kind: 'online' });
     this.#connectedEmitter.fire({ connection: conn, reconnect });
   }

@@ -59,7 +59,7 @@ function ItemView({ item, running, root }: { readonly item: ThreadItem; readonly
   }
 }
 
-export const TurnView = memo(function TurnView({ turn, root }: { readonly turn: TurnData; readonly root?: string }) {
+export const TurnView = memo(function TurnView({ turn, root, waitingForApproval }: { readonly turn: TurnData; readonly root?: string; readonly waitingForApproval?: boolean }) {
   const running = turn.status === 'inProgress';
   const blocks = groupItems(turn.items);
   const hasAgentOutput = turn.items.some((i) => i.type !== 'userMessage');
@@ -69,7 +69,11 @@ export const TurnView = memo(function TurnView({ turn, root }: { readonly turn: 
         b.kind === 'commands' ? <CommandGroup key={b.items[0]!.id} commands={b.items} /> : <ItemView key={b.item.id} item={b.item} running={running} root={root} />,
       )}
       {turn.plan && turn.plan.steps.length ? <TurnPlanView plan={turn.plan} /> : null}
-      {running && !hasAgentOutput ? (
+      {running && waitingForApproval ? (
+        <div className="tool-line">
+          <Icon name="alert" /> Waiting for your approval
+        </div>
+      ) : running && !hasAgentOutput ? (
         <div className="tool-line">
           <Spinner label="Working" /> Working…
         </div>

@@ -9,6 +9,7 @@ import type { Thread } from '../../../shared/protocol/appServer/experimental/v2/
 import type { ThreadStatus } from '../../../shared/protocol/appServer/experimental/v2/ThreadStatus';
 import { errorMessage } from '../../../shared/util/errors';
 import type { EngineRequester } from '../host/engineMethods';
+import { perfMark } from '../util/perfMark';
 import { activityOf, isHiddenThread, summarizeThread, threadTitle, type ThreadSummary } from './threadSummary';
 
 /** Threads per `thread/list` page. */
@@ -42,6 +43,7 @@ export function threadListStateCreator(deps: ThreadListDeps): StateCreator<Threa
   return (set, get) => {
     async function fetchPage(cursor: string | null, gen: number): Promise<void> {
       const search = get().search.trim();
+      if (!cursor) perfMark('codexHost:threadList:request');
       try {
         const res = await deps.engine.request('thread/list', {
           limit: THREAD_PAGE_SIZE,
@@ -52,6 +54,7 @@ export function threadListStateCreator(deps: ThreadListDeps): StateCreator<Threa
           ...(search ? { searchTerm: search } : {}),
         });
         if (gen !== generation) return; // a newer search or reload won
+        if (!cursor) perfMark('codexHost:threadList:response');
         const page = res.data.filter((t) => !isHiddenThread(t)).map(summarizeThread);
         const known = cursor ? new Set(get().threads.map((t) => t.id)) : new Set<string>();
         const merged = cursor ? [...get().threads, ...page.filter((t) => !known.has(t.id))] : page;

@@ -26,6 +26,12 @@ function changesFor(turns: readonly TurnData[], a: PendingApproval): FileUpdateC
   return item?.type === 'fileChange' ? item.changes : undefined;
 }
 
+/** The engine's reason, with a sentence a person understands first when there is one. */
+function explainOpenError(error: string | undefined): string | undefined {
+  if (error && /no rollout found/.test(error)) return `This host has no such thread: it may have been deleted, or it was started on another host. (${error})`;
+  return error;
+}
+
 function StatusBadge({ store }: { readonly store: ThreadStore }) {
   const activity = useSelect(store, (s) => s.activity);
   const running = useSelect(store, (s) => runningTurn(s) !== undefined);
@@ -106,7 +112,7 @@ export function ThreadView({ store, headerStart, offline }: ThreadViewProps) {
       </div>
     );
   } else if (phase === 'error') {
-    body = <ErrorState title="This thread could not be opened" message={error} onRetry={() => void store.getState().open()} />;
+    body = <ErrorState title="This thread could not be opened" message={explainOpenError(error)} onRetry={() => void store.getState().open()} />;
   } else if (turns.length === 0 && approvals.length === 0) {
     body = (
       <EmptyState icon="chat" title="No messages yet">
@@ -139,7 +145,7 @@ export function ThreadView({ store, headerStart, offline }: ThreadViewProps) {
           <div className="older-bar">Beginning of the thread</div>
         ) : null}
         {turns.map((t) => (
-          <TurnView key={t.id} turn={t} root={cwd} />
+          <TurnView key={t.id} turn={t} root={cwd} waitingForApproval={approvals.some((a) => a.turnId === t.id)} />
         ))}
         {approvals.map((a) => (
           <div key={String(a.requestId)} style={{ marginTop: 12 }}>
@@ -157,7 +163,7 @@ export function ThreadView({ store, headerStart, offline }: ThreadViewProps) {
         {headerStart}
         <div className="thread-header-main">
           <h1 className="thread-title ellipsis" title={title}>
-            {title || (phase === 'loading' ? ' ' : 'Untitled thread')}
+            {title || (phase === 'loading' ? ' ' : 'Thread')}
           </h1>
           {cwd ? (
             <div className="thread-subtitle ellipsis" title={cwd}>
@@ -170,16 +176,18 @@ export function ThreadView({ store, headerStart, offline }: ThreadViewProps) {
       <div className="thread-scroll" ref={scrollRef} onScroll={onScroll} data-testid="thread-scroll">
         {body}
       </div>
-      <Composer
-        models={model.models}
-        running={running}
-        sending={sending}
-        error={sendError}
-        threadModel={threadModel}
-        disabled={offline || phase !== 'ready'}
-        onSend={(text, c) => store.getState().send(text, c)}
-        onInterrupt={() => void store.getState().interrupt()}
-      />
+      {phase === 'ready' ? (
+        <Composer
+          models={model.models}
+          running={running}
+          sending={sending}
+          error={sendError}
+          threadModel={threadModel}
+          disabled={offline || phase !== 'ready'}
+          onSend={(text, c) => store.getState().send(text, c)}
+          onInterrupt={() => void store.getState().interrupt()}
+        />
+      ) : null}
     </div>
   );
 }
