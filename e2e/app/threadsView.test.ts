@@ -60,7 +60,7 @@ describe('the threads view in a browser', () => {
     await expect.poll(() => reply.textContent(), { timeout: UI_TIMEOUT }).toBe('Hello from the fake model! You said: Please say hello with bold text');
     // markdown: the bold part is a <strong>, not asterisks
     expect(await reply.locator('strong').textContent()).toBe('bold');
-    await expect.poll(() => page.locator(`[data-testid="thread-row"][data-thread-id="${threadId}"]`).textContent()).toContain('Please say hello with **bold** text');
+    await expect.poll(() => page.locator(`[data-testid="thread-row"][data-thread-id="${threadId}"]`).textContent(), { timeout: UI_TIMEOUT }).toContain('Please say hello with **bold** text');
     expect(await page.locator('.thread-title').textContent()).toBe('Please say hello with **bold** text');
     await page.close();
   }, 120_000);
@@ -121,7 +121,7 @@ describe('the threads view in a browser', () => {
     await startThread(page, 'SLOW please');
     const turn = lastTurn(page);
     await expect.poll(() => turn.getByTestId('agent-message').count(), { timeout: UI_TIMEOUT }).toBe(1);
-    await expect.poll(() => page.getByRole('button', { name: 'Stop the running turn' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: 'Stop the running turn' }).count(), { timeout: UI_TIMEOUT }).toBe(1);
     const turnId = await turn.getAttribute('data-turn-id');
     // (the steered text says SLOW too: the fake model answers the newest user text, and this keeps the turn running)
     await send(page, 'SLOW and also consider this');
@@ -161,7 +161,7 @@ describe('the threads view in a browser', () => {
     const turns = page.getByTestId('turn');
     await expect.poll(() => turns.last().getByTestId('user-message').textContent(), { timeout: UI_TIMEOUT }).toBe('turn number 200');
     // it opened at its end: the newest turn is on screen, and only the newest page is loaded
-    await expect.poll(() => turns.last().isVisible()).toBe(true);
+    await expect.poll(() => turns.last().isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
     const firstLoaded = await turns.count();
     expect(firstLoaded).toBeLessThan(200);
     expect(await page.getByTestId('thread-scroll').getByText('turn number 1', { exact: true }).count()).toBe(0);
