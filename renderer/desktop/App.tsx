@@ -58,7 +58,10 @@ export function App() {
 
   useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
-    if (status.kind === 'online') void loadThreadView();
+    if (status.kind !== 'online') return;
+    // Fetched once the first screen has settled (parsing it must not delay the thread list).
+    const t = setTimeout(() => void loadThreadView(), 1000);
+    return () => clearTimeout(t);
   }, [status.kind]);
 
   if (status.kind === 'refused') {

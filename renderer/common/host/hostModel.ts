@@ -120,8 +120,11 @@ export class HostModel {
 
   async #onConnected(reconnect: boolean): Promise<void> {
     const list = this.threadList.getState();
-    void (reconnect || list.phase === 'idle' ? list.loadFirst() : undefined);
-    for (const { store } of this.#open.values()) void store.getState().open();
+    const listed = reconnect || list.phase === 'idle' ? list.loadFirst() : Promise.resolve();
+    const opened = [...this.#open.values()].map(({ store }) => store.getState().open());
+    // What is on screen comes first; the model list and the host's details (whose parser is a
+    // chunk of its own) follow, so they do not compete with the first paint.
+    await Promise.all([listed, ...opened]);
     if (this.models.getState().phase !== 'ready') void this.models.getState().load();
     try {
       const info = await fetchHostInfo(this.session);

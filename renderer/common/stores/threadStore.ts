@@ -13,6 +13,7 @@ import type { UserInput } from '../../../shared/protocol/appServer/experimental/
 import { errorMessage } from '../../../shared/util/errors';
 import type { EngineRequester } from '../host/engineMethods';
 import { newClientMessageId } from '../util/ids';
+import { perfMark } from '../util/perfMark';
 import { applyTurnEvent, mergeTurns, threadIdOf, turnViewOf, updateTurn, type TurnView } from './threadReducer';
 import { activityOf, threadTitle, type ThreadActivity } from './threadSummary';
 
@@ -83,12 +84,14 @@ export function threadStateCreator(deps: ThreadStoreDeps): StateCreator<ThreadSt
 
     async function doOpen(): Promise<void> {
       if (get().phase !== 'ready' || get().turns.length === 0) set({ phase: get().turns.length ? 'ready' : 'loading', error: undefined });
+      perfMark('codexHost:thread:resume');
       try {
         const res = await engine.request('thread/resume', {
           threadId,
           excludeTurns: true,
           initialTurnsPage: { limit: TURNS_PAGE_SIZE, sortDirection: 'desc', itemsView: 'full' },
         });
+        perfMark('codexHost:thread:resumed');
         const page = res.initialTurnsPage;
         const turns = mergeTurns(get().turns, (page?.data ?? []).map(turnViewOf), 'desc', 'newer');
         set({

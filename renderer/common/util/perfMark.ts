@@ -3,7 +3,15 @@
  * benchmark (bench/rendererBench.ts) can split a first paint into connect, list request and
  * render. Free when nobody reads them; absent in environments without `performance`.
  */
-export function perfMark(name: 'codexHost:connect' | 'codexHost:online' | 'codexHost:threadList:request' | 'codexHost:threadList:response'): void {
+export type PerfMarkName =
+  | 'codexHost:connect'
+  | 'codexHost:online'
+  | 'codexHost:threadList:request'
+  | 'codexHost:threadList:response'
+  | 'codexHost:thread:resume'
+  | 'codexHost:thread:resumed';
+
+export function perfMark(name: PerfMarkName): void {
   try {
     globalThis.performance?.mark?.(name);
   } catch {
