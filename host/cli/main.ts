@@ -56,6 +56,8 @@ export function buildProgram(): Command {
     .option('--name <name>', 'host display name shown to paired devices (default: the hostname)')
     .option('--secret-store <kind>', 'where the host key lives: auto (the OS secret store if one answers, else a 0600 file; never the Linux kernel keyring) | keyring | file', 'auto')
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
+    .option('--ui', 'serve the desktop UI to a browser on this computer (prints its address)')
+    .option('--ui-listen <ip:port>', 'where the UI is served (loopback only; default 127.0.0.1:0 = a free port; implies --ui)')
     .action(async (opts) => serveCommand(opts, out));
 
   program

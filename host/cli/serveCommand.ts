@@ -12,6 +12,7 @@ import { HOST_VERSION } from '../version.js';
 import { CliError } from './cliError.js';
 import { displayNameProblem } from '../../shared/protocol/displayName.js';
 import { errorMessage } from '../../shared/util/errors.js';
+import { uiBridgeFromFlags } from '../ui-bridge/uiBridgeFlags.js';
 
 /** commander's camelCased `serve` flags; the listener ones are exactly `RawListenerOptions`. */
 export interface ServeFlags extends RawListenerOptions {
@@ -23,6 +24,8 @@ export interface ServeFlags extends RawListenerOptions {
   name?: string;
   secretStore?: string;
   logLevel?: string;
+  ui?: boolean;
+  uiListen?: string;
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -56,6 +59,8 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
     throw new CliError('--relay and --relay-listen cannot be combined with --no-remote', 2);
   }
 
+  const ui = uiBridgeFromFlags(flags);
+
   // Signals are handled from the first moment: Ctrl+C while the engine is still starting (or a
   // closed terminal, SIGHUP) must not leave `codex app-server` running in its own process group.
   let stopRequested: NodeJS.Signals | undefined;
@@ -84,6 +89,7 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
       logger,
       hostName: flags.name,
       progress: (line) => logger.info(line),
+      ...(ui ? { extensions: [ui.extension] } : {}),
     });
   } catch (err) {
     for (const sig of signals) process.off(sig, onSignal);
@@ -100,6 +106,7 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
     if (info.hostId) out(`  host id:  ${info.hostId}`);
     out(`  data dir: ${host.dataDir}`);
     for (const w of info.warnings ?? []) out(`  warning:  ${w}`);
+    for (const l of ui?.bannerLines() ?? []) out(l);
     out(`Pair a phone with \`codex-host pair\`; check with \`codex-host status\`. Press Ctrl+C to stop.`);
     await new Promise<void>((resolve) => (onStopRequested = resolve));
   }
