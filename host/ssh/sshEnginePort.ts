@@ -15,20 +15,29 @@ export class SshEnginePort implements EnginePort, Disposable {
   readonly #conn: SshHostConnection;
   readonly #states = new Emitter<EngineState>();
   readonly #restarts = new Emitter<void>();
+  readonly #info = new Emitter<void>();
   readonly #subs: Disposable[];
   #state: EngineState;
   #everConnected = false;
   #restartCount = 0;
+  /** What the hub's environment list shows besides the state (phase, last error, version). */
+  #shown: string;
 
   constructor(connection: SshHostConnection) {
     this.#conn = connection;
     this.#state = this.#map(connection.status);
+    this.#shown = shownOf(connection.status);
     this.#subs = [
       connection.onStatus((s) => {
         const next = this.#map(s);
+        const shown = shownOf(s);
+        const infoChanged = shown !== this.#shown;
+        this.#shown = shown;
         if (next !== this.#state) {
           this.#state = next;
           this.#states.fire(next);
+        } else if (infoChanged) {
+          this.#info.fire();
         }
       }),
       connection.onConnectionLost(() => {
@@ -90,10 +99,16 @@ export class SshEnginePort implements EnginePort, Disposable {
     return this.#restarts.on(listener);
   }
 
+  /** The phase, last error or remote version changed while the engine state stayed the same. */
+  onInfoChange(listener: () => void): Disposable {
+    return this.#info.on(listener);
+  }
+
   dispose(): void {
     for (const s of this.#subs) s.dispose();
     this.#states.clear();
     this.#restarts.clear();
+    this.#info.clear();
   }
 
   #map(s: SshHostStatus): EngineState {
@@ -111,4 +126,8 @@ export class SshEnginePort implements EnginePort, Disposable {
         return 'stopped';
     }
   }
+}
+
+function shownOf(s: SshHostStatus): string {
+  return JSON.stringify([s.phase, s.lastError?.message, s.remote?.codexVersion]);
 }

@@ -14,6 +14,8 @@ export const HOST_FEATURES = {
   environments: { title: 'environments' },
   /** Pairing and trusted devices: on unless the host runs with --no-remote. */
   remote: { title: 'remote access' },
+  /** SSH hosts as environments (shared/protocol/features/sshApi.ts): on unless the host runs with --no-ssh. */
+  ssh: { title: 'SSH hosts' },
 } as const satisfies Record<string, { title: string }>;
 
 export type HostFeature = keyof typeof HOST_FEATURES;
