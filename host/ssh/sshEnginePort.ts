@@ -2,8 +2,8 @@
  * The hub's `EnginePort` for an SSH host (docs/ssh.md): `connect()` opens one proxy channel to
  * the remote engine per client; the engine state follows the connection (connecting → starting,
  * connected → running, reconnecting → restarting, a permanent error → failed, disabled →
- * stopped); `onRestart` fires when the connection is lost, since every engine connection over
- * it is gone. The SSH-specific state, phase and last error are exposed beside it.
+ * stopped); `onRestart` fires when the connection is lost or stopped while running, since
+ * every engine connection over it is gone. The SSH-specific state, phase and last error are exposed beside it.
  */
 import type { EngineState } from '../../shared/protocol/hostMethods.js';
 import type { Transport } from '../../shared/rpc/transport.js';
@@ -34,7 +34,14 @@ export class SshEnginePort implements EnginePort, Disposable {
         const infoChanged = shown !== this.#shown;
         this.#shown = shown;
         if (next !== this.#state) {
+          const wasRunning = this.#state === 'running';
           this.#state = next;
+          // Stopped while running ("Restart connection", a trust decision): the remote engine
+          // and every connection to it are gone, as after a lost connection.
+          if (wasRunning && next === 'stopped') {
+            this.#restartCount++;
+            this.#restarts.fire();
+          }
           this.#states.fire(next);
         } else if (infoChanged) {
           this.#info.fire();
