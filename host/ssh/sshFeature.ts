@@ -11,7 +11,7 @@ import type { SshHostInfo } from '../../shared/protocol/features/sshApi.js';
 import type { HostNotificationParams } from '../../shared/protocol/hostNotifications.js';
 import { RpcError, RpcErrorCode } from '../../shared/rpc/rpcError.js';
 import { errorMessage } from '../../shared/util/errors.js';
-import { DisposableStore, type Disposable } from '../../shared/util/lifecycle.js';
+import type { Disposable } from '../../shared/util/lifecycle.js';
 import type { Logger } from '../../shared/util/logger.js';
 import type { HostFeatureTable } from '../hub/hostFeatures.js';
 import { listRemoteFolders, RemoteFolderError } from './remoteFolders.js';
@@ -38,7 +38,8 @@ export interface SshFeatureDeps {
 
 export class SshFeature implements Disposable {
   readonly #d: SshFeatureDeps;
-  readonly #store = new DisposableStore();
+  readonly #subs: Disposable[] = [];
+  #disposed = false;
   readonly #environments: SshEnvironments;
   /** What `host/ssh/changed` last said of each host (JSON), so each change is sent once. */
   readonly #sent = new Map<string, string>();
@@ -48,9 +49,11 @@ export class SshFeature implements Disposable {
     this.#d = deps;
     const { hosts, hub } = deps;
     this.#environments = new SshEnvironments(hub.environments, hosts, deps.logger);
-    this.#store.add(hosts.onChange((name) => this.#onChange(name)));
-    this.#store.add(hosts.onPrompt((p) => hub.notify('host/ssh/prompt', toPromptInfo(p))));
-    this.#store.add(hosts.onPromptClosed((p) => hub.notify('host/ssh/prompt/closed', { promptId: p.id, host: p.request.host })));
+    this.#subs.push(
+      hosts.onChange((name) => this.#onChange(name)),
+      hosts.onPrompt((p) => hub.notify('host/ssh/prompt', toPromptInfo(p))),
+      hosts.onPromptClosed((p) => hub.notify('host/ssh/prompt/closed', { promptId: p.id, host: p.request.host })),
+    );
     this.#environments.sync();
   }
 
@@ -144,7 +147,9 @@ export class SshFeature implements Disposable {
 
   /** Removes the environments (their clients are closed) and stops listening; the hosts are the owner's to dispose. */
   dispose(): void {
-    void this.#store.dispose();
+    // Synchronous: no change of a host stopping afterwards may add its environment back.
+    this.#disposed = true;
+    for (const d of this.#subs.splice(0)) d.dispose();
     this.#environments.dispose();
   }
 
@@ -183,6 +188,7 @@ export class SshFeature implements Disposable {
 
   /** One host changed: say so if what it shows changed; the list changed: compare every host. */
   #onChange(name: string | undefined): void {
+    if (this.#disposed) return;
     this.#environments.sync();
     if (name !== undefined) {
       const v = this.#d.hosts.view(name);
@@ -203,6 +209,7 @@ export class SshFeature implements Disposable {
   }
 
   #send(name: string, host: SshHostInfo | undefined): void {
+    if (this.#disposed) return;
     const text = host ? JSON.stringify(host) : '';
     if ((this.#sent.get(name) ?? '') === text) return;
     if (host) this.#sent.set(name, text);
