@@ -386,7 +386,7 @@ describe.skipIf(!isRoot)('SSH hosts as environments of the real host', () => {
     expect(removed.stdout).toBe('Removed pw, with its trusted host key and its remote projects.\n');
     expect((await admin.call('host/ssh/list')).hosts.map((h) => h.name)).toEqual(['box']);
     const notManual = await cli('ssh', 'remove', 'nowhere');
-    expect(notManual).toMatchObject({ code: 1, stderr: 'codex-host: ssh remove: nowhere is not a host added by hand (config hosts are removed from ' + join(env.HOME!, '.ssh', 'config') + ')\n' });
+    expect(notManual).toMatchObject({ code: 1, stderr: `codex-host: ssh remove: there is no host nowhere in ${join(env.HOME!, '.ssh', 'config')} or among the hosts added by hand\n` });
   }, 180_000);
 
   it('stops the remote engine when the host quits, and reconnects the enabled host at the next start with its projects', async () => {

@@ -85,7 +85,7 @@ export function defineSshCommand(program: Command, out: Out): void {
     );
   ssh
     .command('remove <name>')
-    .description('remove a host added by hand (disables it first)')
+    .description('remove a host: disable it and forget it (an alias of the ssh config stays there)')
     .option(...dataDirOption)
     .action(async (name: string, opts: { dataDir: string }) => sshRemoveCommand({ dataDir: dirOf(opts), name }, { out, io: defaultIo() }));
 }
@@ -168,8 +168,12 @@ export async function sshAddCommand(opts: { dataDir: string; name: string; desti
 }
 
 export async function sshRemoveCommand(opts: { dataDir: string; name: string }, ctx: SshCliContext): Promise<void> {
-  await runHostCommand('ssh remove', opts.dataDir, (host) => call(host, 'ssh remove', 'host/ssh/remove', { name: opts.name }, SSH_CLI_LIMITS.callTimeoutMs));
-  ctx.out(`Removed ${opts.name}, with its trusted host key and its remote projects.`);
+  const r = await runHostCommand('ssh remove', opts.dataDir, async (host) => {
+    const removed = await call(host, 'ssh remove', 'host/ssh/remove', { name: opts.name }, SSH_CLI_LIMITS.callTimeoutMs);
+    return { ...removed, configFile: removed.source === 'config' ? (await call(host, 'ssh remove', 'host/ssh/list')).configFile : undefined };
+  });
+  if (r.source === 'manual') ctx.out(`Removed ${opts.name}, with its trusted host key and its remote projects.`);
+  else ctx.out(`Disabled ${opts.name} and took it off your list, with its remote projects; the alias stays in ${r.configFile}.`);
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SshHostInfo } from '../../shared/protocol/features/sshApi.js';
 import { connectedLine, errorLine, listText, phaseLine, promptElsewhereLine, stateText } from './sshCommandFormat.js';
 
-const base: SshHostInfo = { name: 'box', source: 'manual', enabled: true, environmentId: 'ssh:box', state: 'connecting', disconnects: 0, details: { hostName: '10.0.0.2', port: 2222, user: 'bob', identityFiles: [], via: [] } };
+const base: SshHostInfo = { name: 'box', source: 'manual', enabled: true, listed: true, environmentId: 'ssh:box', state: 'connecting', disconnects: 0, details: { hostName: '10.0.0.2', port: 2222, user: 'bob', identityFiles: [], via: [] } };
 
 describe('ssh CLI texts', () => {
   it('names the state with its phase or the retry delay', () => {
@@ -40,7 +40,7 @@ describe('ssh CLI texts', () => {
       configFile: '/h/.ssh/config',
       hosts: [
         { ...base, state: 'connected', phase: 'ready', details: { ...base.details, remote: { codexVersion: '0.171.0', shell: '/bin/sh', user: 'bob' } } },
-        { name: 'devbox-long', source: 'config', enabled: false, state: 'disabled', disconnects: 0, details: { identityFiles: [], via: [] } },
+        { name: 'devbox-long', source: 'config', enabled: false, listed: false, state: 'disabled', disconnects: 0, details: { identityFiles: [], via: [] } },
         { ...base, name: 'pw', state: 'error', lastError: { code: 'auth', message: 'bob@pw refused every key and password offered; check the user, IdentityFile and the agent', fix: 'f' } },
       ],
       problems: [{ file: '/h/.ssh/config', line: 4, alias: 'broken', error: 'line 4: Unexpected line break at broken' }],

@@ -194,7 +194,8 @@ describe('the ssh host feature', () => {
       data: { sshCode: 'config', reason: `there is no host nope in ${path.join(dir, 'config')} or among the hosts added by hand` },
     });
     await expect(t.admin.call('host/ssh/browse', { host: 'devbox' })).rejects.toMatchObject({ code: -32600, data: { reason: "Can't open this folder: devbox is not connected (disabled); connect it first" } });
-    await expect(t.admin.call('host/ssh/remove', { name: 'devbox' })).rejects.toMatchObject({ data: { reason: `devbox is not a host added by hand (config hosts are removed from ${path.join(dir, 'config')})` } });
+    await expect(t.admin.call('host/ssh/remove', { name: 'nope' })).rejects.toMatchObject({ data: { reason: `there is no host nope in ${path.join(dir, 'config')} or among the hosts added by hand` } });
+    await expect(t.admin.call('host/ssh/edit', { name: 'devbox', destination: 'a@b' })).rejects.toMatchObject({ data: { reason: `devbox is not a host added by hand (change config hosts in ${path.join(dir, 'config')})` } });
     await expect(t.admin.call('host/ssh/add', { name: 'x', destination: 'nouser' })).rejects.toMatchObject({ data: { reason: '"nouser" needs a user: write it as user@host or user@host:port' } });
     await expect(t.admin.call('host/ssh/trust', { name: 'devbox', fingerprint: 'SHA256:' + 'A'.repeat(43) })).rejects.toMatchObject({ data: { reason: 'no unknown host key is waiting to be trusted for devbox; connect it first' } });
   });
@@ -225,6 +226,19 @@ describe('the ssh host feature', () => {
     expect((await t.admin.call('host/ssh/projects/list')).projects).toEqual([]);
     expect((await t.admin.call('host/environments/list')).environments.map((e) => e.id)).toEqual(['local']);
     expect((await t.admin.call('host/ssh/list')).hosts.map((h) => h.name)).toEqual(['devbox', 'pw']);
+  });
+
+  it('keeps the user\'s list: a picked alias stays listed when disabled, and remove takes it off (it stays discovered)', async () => {
+    const t = await setup();
+    t.release();
+    expect((await t.admin.call('host/ssh/pick', { name: 'pw' })).host).toMatchObject({ name: 'pw', listed: true, enabled: false, state: 'disabled' });
+    await t.admin.call('host/ssh/enable', { name: 'devbox' });
+    await until(() => (t.hosts.status('devbox')?.state === 'connected' ? true : undefined));
+    await t.admin.call('host/ssh/disable', { name: 'devbox' });
+    const listed = async () => (await t.admin.call('host/ssh/list')).hosts.map((h) => `${h.name} listed=${h.listed} enabled=${h.enabled}`);
+    expect(await listed()).toEqual(['devbox listed=true enabled=false', 'pw listed=true enabled=false']);
+    expect(await t.admin.call('host/ssh/remove', { name: 'devbox' })).toEqual({ removed: true, source: 'config' });
+    expect(await listed()).toEqual(['devbox listed=false enabled=false', 'pw listed=true enabled=false']);
   });
 
   it('brings back the environments of the hosts enabled before a restart', async () => {

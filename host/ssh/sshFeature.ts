@@ -97,6 +97,11 @@ export class SshFeature implements Disposable {
           await hosts.trust(name, fingerprint);
           return info(name);
         }),
+      'host/ssh/pick': ({ name }) =>
+        guard('host/ssh/pick', async () => {
+          await hosts.pick(name);
+          return info(name);
+        }),
       'host/ssh/add': ({ name, destination, port, identityFile }) =>
         guard('host/ssh/add', async () => {
           const added = await hosts.add({ name, destination, ...(port !== undefined ? { port } : {}), ...(identityFile !== undefined ? { identityFile } : {}) });
@@ -118,12 +123,12 @@ export class SshFeature implements Disposable {
         }),
       'host/ssh/remove': ({ name }) =>
         guard('host/ssh/remove', async () => {
-          if (!hosts.manualHost(name)) throw new SshError('config', `${name} is not a host added by hand (config hosts are removed from ${hosts.configFile})`);
+          const source = hosts.manualHost(name) ? ('manual' as const) : ('config' as const);
           envs.remove(name);
           await hosts.remove(name);
           envs.sync();
           await this.#projectsChanged(() => projects.removeHost(name));
-          return { removed: true as const };
+          return { removed: true as const, source };
         }),
       'host/ssh/prompt/answer': ({ promptId, answers }) =>
         guard('host/ssh/prompt/answer', () => {

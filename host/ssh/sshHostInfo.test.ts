@@ -23,9 +23,9 @@ describe('environmentIdOf', () => {
 
 describe('toSshHostInfo', () => {
   it('shows a manual host before it connects with what was entered', () => {
-    const view: SshHostView = { name: 'box', source: 'manual', manual: { name: 'box', user: 'bob', hostName: '10.0.0.2', port: 2222, identityFile: '/k/id' }, enabled: false, status: idle };
+    const view: SshHostView = { name: 'box', source: 'manual', manual: { name: 'box', user: 'bob', hostName: '10.0.0.2', port: 2222, identityFile: '/k/id' }, enabled: false, listed: true, status: idle };
     const info = toSshHostInfo(view);
-    expect(info).toEqual({ name: 'box', source: 'manual', enabled: false, state: 'disabled', disconnects: 0, details: { hostName: '10.0.0.2', port: 2222, user: 'bob', identityFiles: ['/k/id'], via: [] } });
+    expect(info).toEqual({ name: 'box', source: 'manual', enabled: false, listed: true, state: 'disabled', disconnects: 0, details: { hostName: '10.0.0.2', port: 2222, user: 'bob', identityFiles: ['/k/id'], via: [] } });
     expect(SshHostInfoSchema.parse(info)).toEqual(info);
   });
 
@@ -36,6 +36,7 @@ describe('toSshHostInfo', () => {
       file: '/h/.ssh/config',
       line: 3,
       enabled: true,
+      listed: true,
       status: { ...idle, state: 'connected', phase: 'ready', target: { hostName: 'dev.example', port: 22, user: 'al', identityFiles: ['/h/.ssh/id_ed25519'], via: ['jump'] }, remote: { codexVersion: '0.171.0', shell: '/bin/zsh', user: 'al' } },
     };
     expect(toSshHostInfo(view)).toEqual({
@@ -44,6 +45,7 @@ describe('toSshHostInfo', () => {
       file: '/h/.ssh/config',
       line: 3,
       enabled: true,
+      listed: true,
       environmentId: 'ssh:devbox',
       state: 'connected',
       phase: 'ready',

@@ -49,6 +49,7 @@ export function toSshHostInfo(view: SshHostView): SshHostInfo {
     ...(view.file !== undefined ? { file: view.file } : {}),
     ...(view.line !== undefined ? { line: view.line } : {}),
     enabled: view.enabled,
+    listed: view.listed,
     ...(view.enabled ? { environmentId: environmentIdOf(view.name) } : {}),
     state: s.state,
     ...(s.phase ? { phase: s.phase } : {}),

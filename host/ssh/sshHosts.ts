@@ -37,6 +37,8 @@ const stateSchema = z.object({
   instanceId: z.string().regex(/^[0-9a-f]{16}$/),
   enabled: z.array(z.string().min(1).max(255)).max(1000),
   manual: z.array(manualHostSchema).max(1000),
+  /** Config aliases the user picked from the discovered list (added with version 1; optional). */
+  listed: z.array(z.string().min(1).max(255)).max(2000).optional(),
 });
 type State = z.output<typeof stateSchema>;
 
@@ -49,6 +51,8 @@ export interface SshHostView {
   /** For manual hosts: what was entered. */
   readonly manual?: ManualHost;
   readonly enabled: boolean;
+  /** Picked by the user: added by hand, or a config alias added from the discovered list (or enabled once). */
+  readonly listed: boolean;
   readonly status: SshHostStatus;
 }
 
@@ -138,11 +142,15 @@ export class SshHosts implements Disposable {
   async list(): Promise<SshHostList> {
     const d = this.#discovery ?? (await this.refresh());
     const manualNames = new Set(this.#state.manual.map((m) => m.name));
+    const discovered = new Set(d.hosts.map((h) => h.alias));
+    // Picked aliases that left the ssh config stay visible, so they can be disabled and removed.
+    const gone = [...new Set([...this.#state.enabled, ...(this.#state.listed ?? [])])].filter((n) => !discovered.has(n) && !manualNames.has(n));
     return {
       configFile: d.configFile,
       problems: d.problems,
       hosts: [
         ...d.hosts.filter((h) => !manualNames.has(h.alias)).map((h) => this.#view(h.alias, { source: 'config', file: h.file, line: h.line })),
+        ...gone.map((n) => this.#view(n, { source: 'config' })),
         ...this.#state.manual.map((m) => this.#view(m.name, { source: 'manual', manual: m })),
       ],
     };
@@ -153,14 +161,17 @@ export class SshHosts implements Disposable {
     const manual = this.#state.manual.find((m) => m.name === name);
     if (manual) return this.#view(name, { source: 'manual', manual });
     const found = this.#discovery?.hosts.find((h) => h.alias === name);
-    return found ? this.#view(name, { source: 'config', file: found.file, line: found.line }) : undefined;
+    if (found) return this.#view(name, { source: 'config', file: found.file, line: found.line });
+    return this.#picked(name) ? this.#view(name, { source: 'config' }) : undefined;
   }
 
-  #view(name: string, rest: Omit<SshHostView, 'name' | 'enabled' | 'status'>): SshHostView {
+  #view(name: string, rest: Omit<SshHostView, 'name' | 'enabled' | 'listed' | 'status'>): SshHostView {
+    const enabled = this.#state.enabled.includes(name);
     return {
       name,
       ...rest,
-      enabled: this.#state.enabled.includes(name),
+      enabled,
+      listed: rest.source === 'manual' || enabled || (this.#state.listed ?? []).includes(name),
       status: this.#connections.get(name)?.conn.status ?? { state: 'disabled', phase: undefined, lastError: undefined, target: undefined, remote: undefined, disconnects: 0, retryInMs: undefined },
     };
   }
@@ -175,7 +186,7 @@ export class SshHosts implements Disposable {
   async enable(name: string): Promise<void> {
     await this.#known(name);
     if (!this.#state.enabled.includes(name)) {
-      this.#state = { ...this.#state, enabled: [...this.#state.enabled, name] };
+      this.#state = { ...this.#state, enabled: [...this.#state.enabled, name], ...this.#listedWith(name) };
       await this.#save();
     }
     this.#connection(name).conn.start();
@@ -209,6 +220,16 @@ export class SshHosts implements Disposable {
     if (err.details.fingerprint !== fingerprint) throw new SshError('host-key-unknown', `${name} presented ${err.details.fingerprint}, not ${fingerprint}; nothing was trusted`);
     await this.#trust.trust(err.details.host, Buffer.from(err.details.key, 'base64'));
     await c.conn.restart();
+  }
+
+  /** Puts a config alias on the user's list (the SSH tab's rows) without connecting it. */
+  async pick(name: string): Promise<void> {
+    if (this.#state.manual.some((m) => m.name === name)) return;
+    await this.#known(name);
+    if ((this.#state.listed ?? []).includes(name)) return;
+    this.#state = { ...this.#state, ...this.#listedWith(name) };
+    await this.#save();
+    this.#changed.fire(name);
   }
 
   /** Adds a host by hand (checked; the name must not clash with a config alias or another manual host). */
@@ -251,10 +272,21 @@ export class SshHosts implements Disposable {
     return host;
   }
 
-  /** Removes a manual host (and disables it); also forgets its trusted host keys. */
+  /**
+   * Removes a manual host (and disables it), forgetting its trusted host key; a config alias is
+   * disabled and taken off the user's list (it stays in the ssh config, and stays discovered).
+   */
   async remove(name: string): Promise<void> {
     const m = this.#state.manual.find((x) => x.name === name);
-    if (!m) throw new SshError('config', `${name} is not a host added by hand (config hosts are removed from ~/.ssh/config)`);
+    if (!m) {
+      if (!this.#picked(name)) await this.#known(name);
+      await this.disable(name);
+      this.#state = { ...this.#state, listed: (this.#state.listed ?? []).filter((n) => n !== name) };
+      await this.#save();
+      this.#disposeConnection(name);
+      this.#changed.fire(name);
+      return;
+    }
     await this.disable(name);
     this.#state = { ...this.#state, manual: this.#state.manual.filter((x) => x.name !== name) };
     await this.#save();
@@ -348,6 +380,17 @@ export class SshHosts implements Disposable {
         this.#changed.fire(request.host);
       }),
   };
+
+  /** Enabled or put on the list by the user (a config alias may have left the config since). */
+  #picked(name: string): boolean {
+    return this.#state.enabled.includes(name) || (this.#state.listed ?? []).includes(name);
+  }
+
+  /** `listed` with a config alias added (manual hosts are always listed). */
+  #listedWith(name: string): Pick<State, 'listed'> {
+    const listed = this.#state.listed ?? [];
+    return this.#state.manual.some((m) => m.name === name) || listed.includes(name) ? {} : { listed: [...listed, name] };
+  }
 
   /**
    * Stops a connection; the questions of its attempt are no longer wanted, so they are

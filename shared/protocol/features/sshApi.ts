@@ -87,6 +87,11 @@ export const SshHostInfoSchema = z.object({
   file: z.string().max(4096).optional(),
   line: z.number().int().positive().optional(),
   enabled: z.boolean(),
+  /**
+   * On the user's list (a row of the SSH tab): added by hand, or a config alias picked from
+   * the discovered list (`host/ssh/pick`) or enabled once. Unpicked aliases are only discovered.
+   */
+  listed: z.boolean(),
   /** The hub environment of this host while it is enabled (`ssh:<alias>`). */
   environmentId: z.string().max(64).optional(),
   state: z.enum(SSH_HOST_STATES),
@@ -193,6 +198,8 @@ export const SSH_METHODS = {
     result: HostResult,
     allowed: ADMINS,
   },
+  /** Puts a discovered config alias on the user's list without connecting it (the discovered list's checkbox). */
+  'host/ssh/pick': { feature: 'ssh', params: HostOnly, result: HostResult, allowed: ADMINS },
   /** Adds a host by hand (disabled until enabled). */
   'host/ssh/add': { feature: 'ssh', params: z.object({ name: displayNameSchema, ...ManualFields }).strict(), result: HostResult, allowed: ADMINS },
   /**
@@ -205,8 +212,11 @@ export const SSH_METHODS = {
     result: HostResult,
     allowed: ADMINS,
   },
-  /** Removes a host added by hand (disables it first; forgets its trusted key and projects). */
-  'host/ssh/remove': { feature: 'ssh', params: HostOnly, result: z.object({ removed: z.literal(true) }), allowed: ADMINS },
+  /**
+   * Removes a host from the list: disables it, forgets its projects; a host added by hand is
+   * deleted with its trusted key, a config alias stays in the ssh config (and discovered).
+   */
+  'host/ssh/remove': { feature: 'ssh', params: HostOnly, result: z.object({ removed: z.literal(true), source: z.enum(['config', 'manual']) }), allowed: ADMINS },
   /** Answers a prompt (one answer per question). The answers are used once and never kept. */
   'host/ssh/prompt/answer': {
     feature: 'ssh',
