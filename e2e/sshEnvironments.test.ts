@@ -92,6 +92,19 @@ describe.skipIf(!isRoot)('SSH hosts as environments of the real host', () => {
   const phone = testPhone('SSH Phone');
 
   const cli = (...args: string[]) => runCliAsync([...args, '--data-dir', dataDir], env);
+  /** Runs the CLI on a pseudo-terminal (`script`), as a person at a terminal does; types `typed` once `question` shows. */
+  const inTerminal = async (args: string[], question: string, typed: string) => {
+    const child = spawn('script', ['-qec', `${process.execPath} ${CLI} ${args.join(' ')} --data-dir ${dataDir}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    await until(`"${question}" at the terminal`, () => (out.includes(question) ? true : undefined), 60_000);
+    child.stdin.write(typed);
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 120_000))]);
+    child.stdin.end();
+    return { code, out };
+  };
   const startHost = async () => {
     host = await startHostProcess({ dataDir, env, cwd: local.workdir, args: ['--relay', relay.url, '--listen', 'ws://127.0.0.1:0', '--name', 'SSH Test Host'] });
     admin = new HostClient(await connectControl(dataDir));
@@ -172,10 +185,15 @@ describe.skipIf(!isRoot)('SSH hosts as environments of the real host', () => {
     expect(noTty.stderr).toBe(`codex-host: ssh trust: standard input is not a terminal, so it cannot ask; run \`codex-host ssh trust box --yes\` to trust ${fingerprint}\n`);
     expect(noTty.stdout).toContain(`box presented this host key:\n  ${fingerprint} (ssh-ed25519)\n`);
 
+    const declined = await inTerminal(['ssh', 'trust', 'box'], 'Trust this key? [y/N]', 'n\r');
+    expect(declined.code).toBe(1);
+    expect(declined.out).toContain('codex-host: ssh trust: not trusted; nothing changed');
+    expect(await sshHost('box')).toMatchObject({ state: 'error', lastError: { code: 'host-key-unknown', fingerprint } });
+
     const trustedNow = await cli('ssh', 'trust', 'box', '--yes');
     expect(trustedNow.stderr).toBe('');
     expect(trustedNow.code).toBe(0);
-    expect(trustedNow.stdout).toContain(`Trusted ${fingerprint} for box; connecting…`);
+    expect(trustedNow.stdout).toContain(`box: trusting ${fingerprint} and connecting…\n`);
     expect(trustedNow.stdout).toContain('  checking codex…\n  starting the remote engine…\n');
     expect(trustedNow.stdout).toContain(`box: connected — codex ${ENGINE_VERSION} as ${USER} on ${USER}@127.0.0.1:${sshd.port} (environment ssh:box)\n`);
     expect((await environments()).find((e) => e.id === 'ssh:box')).toEqual({ id: 'ssh:box', kind: 'ssh', name: 'box', state: 'running', version: ENGINE_VERSION, restarts: 0, busy: false });
@@ -212,7 +230,7 @@ describe.skipIf(!isRoot)('SSH hosts as environments of the real host', () => {
     sessions.push(s);
     const rpc: RpcConnection = s.rpc;
     const envs = (await rpc.request('host/environments/list')) as { environments: EnvironmentInfo[] };
-    // A phone sees the environment, but not the admin-only detail of errors.
+    // A phone sees the SSH environment beside local, and picks it like any client.
     expect(envs.environments.map((e) => e.id)).toEqual(['local', 'ssh:box']);
     await rpc.request('host/environment/select', { environmentId: 'ssh:box' });
     const approvals: unknown[] = [];
@@ -279,16 +297,7 @@ describe.skipIf(!isRoot)('SSH hosts as environments of the real host', () => {
   }, 240_000);
 
   it('asks for the password at a terminal, without echo, and connects', async () => {
-    // `script` gives the CLI a pseudo-terminal, as a person at a terminal has.
-    const child = spawn('script', ['-qec', `${process.execPath} ${CLI} ssh enable pw --data-dir ${dataDir}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    const exited = new Promise<number | null>((r) => child.once('exit', r));
-    await until('the password question', () => (out.includes('Password:') ? true : undefined));
-    child.stdin.write(`${PASSWORD}\r`);
-    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 120_000))]);
-    child.stdin.end();
+    const { code, out } = await inTerminal(['ssh', 'enable', 'pw'], 'Password:', `${PASSWORD}\r`);
     expect(code).toBe(0);
     expect(out).toContain(`pw: Password for ${PW_USER}@pw`);
     expect(out).toMatch(/pw: connected — codex \S+ as cxh-/);

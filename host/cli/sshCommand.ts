@@ -100,12 +100,14 @@ export async function sshListCommand(opts: { dataDir: string; json: boolean }, c
 }
 
 export async function sshEnableCommand(opts: { dataDir: string; name: string }, ctx: SshCliContext): Promise<void> {
-  await runHostCommand('ssh enable', opts.dataDir, (host) => followConnection(host, 'ssh enable', opts.name, ctx, () => call(host, 'ssh enable', 'host/ssh/enable', { name: opts.name })));
+  await runHostCommand('ssh enable', opts.dataDir, (host) =>
+    followConnection(host, 'ssh enable', opts.name, ctx, `${opts.name}: connecting…`, () => call(host, 'ssh enable', 'host/ssh/enable', { name: opts.name })),
+  );
 }
 
 export async function sshRestartCommand(opts: { dataDir: string; name: string }, ctx: SshCliContext): Promise<void> {
   await runHostCommand('ssh restart', opts.dataDir, (host) =>
-    followConnection(host, 'ssh restart', opts.name, ctx, () => call(host, 'ssh restart', 'host/ssh/restart', { name: opts.name }, SSH_CLI_LIMITS.callTimeoutMs)),
+    followConnection(host, 'ssh restart', opts.name, ctx, `${opts.name}: restarting the connection…`, () => call(host, 'ssh restart', 'host/ssh/restart', { name: opts.name }, SSH_CLI_LIMITS.callTimeoutMs)),
   );
 }
 
@@ -139,11 +141,9 @@ export async function sshTrustCommand(opts: { dataDir: string; name: string; yes
       if (!yes) throw new CliError('ssh trust: not trusted; nothing changed');
     }
     const fingerprint = e.fingerprint;
-    await followConnection(host, 'ssh trust', opts.name, ctx, async () => {
-      const r = await call(host, 'ssh trust', 'host/ssh/trust', { name: opts.name, fingerprint }, SSH_CLI_LIMITS.callTimeoutMs);
-      ctx.out(`Trusted ${fingerprint} for ${opts.name}; connecting…`);
-      return r;
-    });
+    await followConnection(host, 'ssh trust', opts.name, ctx, `${opts.name}: trusting ${fingerprint} and connecting…`, () =>
+      call(host, 'ssh trust', 'host/ssh/trust', { name: opts.name, fingerprint }, SSH_CLI_LIMITS.callTimeoutMs),
+    );
   });
 }
 
@@ -194,7 +194,7 @@ async function call<M extends HostMethod>(host: HostClient, command: string, met
  * Subscribes to the host's changes and prompts, runs `start` (enable / restart / trust), then
  * prints each phase until the host is connected (resolves) or stops with an error (one line).
  */
-async function followConnection(host: HostClient, command: string, name: string, ctx: SshCliContext, start: () => Promise<{ host: SshHostInfo }>): Promise<void> {
+async function followConnection(host: HostClient, command: string, name: string, ctx: SshCliContext, intro: string, start: () => Promise<{ host: SshHostInfo }>): Promise<void> {
   const now = ctx.now ?? Date.now;
   const subs: Disposable[] = [];
   let settle!: (outcome: { ok: true; host: SshHostInfo } | { ok: false; error: Error }) => void;
@@ -236,7 +236,7 @@ async function followConnection(host: HostClient, command: string, name: string,
   }, SSH_CLI_LIMITS.connectWaitMs);
   try {
     await host.subscribe(['host/ssh/changed', 'host/ssh/prompt']);
-    ctx.out(`${name}: connecting…`);
+    ctx.out(intro);
     const started = await start();
     onHost(started.host);
     // A question asked before we subscribed (e.g. by an earlier run without a terminal).
