@@ -413,3 +413,10 @@ describe.skipIf(!isRoot)('SSH hosts as environments of the real host', () => {
     expect((await admin.call('host/ssh/projects/list')).projects).toEqual([expect.objectContaining({ host: 'box', path: `${user.home}/projects/alpha` })]);
   }, 240_000);
 });
+
+describe('serve flags of SSH hosts', () => {
+  it('refuses --ssh-config together with --no-ssh, before starting anything', async () => {
+    const r = await runCliAsync(['serve', '--no-remote', '--no-ssh', '--ssh-config', '/etc/ssh/ssh_config', '--data-dir', join(TEST_OUTPUT_DIR, 'never-used-ssh')]);
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'codex-host: --ssh-config cannot be combined with --no-ssh\n' });
+  });
+});

@@ -203,6 +203,8 @@ async function followConnection(host: HostClient, command: string, name: string,
   let attempted = false;
   let current: SshHostInfo | undefined;
   const asked = new Set<string>();
+  // Withdraws a question still on the terminal once the outcome is known (e.g. the host gave up waiting).
+  const questions = new AbortController();
   const onHost = (h: SshHostInfo) => {
     current = h;
     if (h.state === 'connecting') attempted = true;
@@ -222,7 +224,7 @@ async function followConnection(host: HostClient, command: string, name: string,
       settle({ ok: false, error: new CliError(`${command}: ${promptElsewhereLine(p, now())}`) });
       return;
     }
-    void answerAtTerminal(host, p, ctx).catch((err: unknown) => settle({ ok: false, error: err instanceof Error ? err : new Error(String(err)) }));
+    void answerAtTerminal(host, p, ctx, questions.signal).catch((err: unknown) => settle({ ok: false, error: err instanceof Error ? err : new Error(String(err)) }));
   };
   subs.push(
     host.on('host/ssh/changed', (c) => {
@@ -238,7 +240,8 @@ async function followConnection(host: HostClient, command: string, name: string,
     await host.subscribe(['host/ssh/changed', 'host/ssh/prompt']);
     ctx.out(intro);
     const started = await start();
-    onHost(started.host);
+    // Every change is notified; the result only matters when nothing changed (e.g. already connected).
+    if (!current) onHost(started.host);
     // A question asked before we subscribed (e.g. by an earlier run without a terminal).
     for (const p of (await call(host, command, 'host/ssh/list')).prompts) onPrompt(p);
     const r = await outcome;
@@ -246,18 +249,20 @@ async function followConnection(host: HostClient, command: string, name: string,
     ctx.out(connectedLine(r.host));
   } finally {
     clearTimeout(timer);
+    questions.abort();
     for (const s of subs) s.dispose();
   }
 }
 
 /** Asks each question of a prompt at the terminal (hidden unless it echoes) and sends the answers. */
-async function answerAtTerminal(host: HostClient, p: SshPrompt, ctx: SshCliContext): Promise<void> {
+async function answerAtTerminal(host: HostClient, p: SshPrompt, ctx: SshCliContext, signal: AbortSignal): Promise<void> {
   ctx.out(`${p.host}: ${p.title}`);
   if (p.instructions) ctx.out(p.instructions);
   const answers: string[] = [];
   try {
-    for (const q of p.prompts) answers.push(await askLine(ctx.io, `${q.text.trimEnd()} `, q.echo));
+    for (const q of p.prompts) answers.push(await askLine(ctx.io, `${q.text.trimEnd()} `, q.echo, signal));
   } catch (err) {
+    if (signal.aborted) return;
     if (err instanceof PromptCancelledError) {
       await host.call('host/ssh/prompt/cancel', { promptId: p.promptId }).catch(() => undefined);
       throw new CliError(`${p.host}: cancelled at the terminal; the connection was not completed`);

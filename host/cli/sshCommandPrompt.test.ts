@@ -43,6 +43,18 @@ describe('asking at the terminal', () => {
     await expect(b).rejects.toBeInstanceOf(PromptCancelledError);
   });
 
+  it('gives the terminal back when the question is withdrawn (the host stopped waiting)', async () => {
+    const t = terminal();
+    const stop = new AbortController();
+    const a = askLine(t.io, 'Password: ', false, stop.signal);
+    t.input.write('hal');
+    stop.abort();
+    await expect(a).rejects.toBeInstanceOf(PromptCancelledError);
+    expect(t.input.raw).toEqual([true, false]);
+    expect(t.input.isPaused()).toBe(true);
+    expect(t.input.listenerCount('data')).toBe(0);
+  });
+
   it('confirms only on y or yes', async () => {
     for (const [typed, yes] of [['y\r', true], ['YES\r', true], ['\r', false], ['no\r', false], ['yep\r', false]] as const) {
       const t = terminal();

@@ -27,13 +27,20 @@ const MAX_ANSWER_CHARS = 4096;
 
 /**
  * Reads one line in raw mode: printable characters are echoed only when `echo` (a hidden
- * answer shows nothing at all, not even stars), Backspace deletes, Enter ends.
+ * answer shows nothing at all, not even stars), Backspace deletes, Enter ends. `signal`
+ * withdraws the question (the terminal is given back, the promise rejects as cancelled).
  */
-export function askLine(io: TerminalIo, question: string, echo: boolean): Promise<string> {
+export function askLine(io: TerminalIo, question: string, echo: boolean, signal?: AbortSignal): Promise<string> {
   const { input, output } = io;
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new PromptCancelledError());
     let answer = '';
+    let done = false;
+    const onAbort = () => finish(new PromptCancelledError());
     const finish = (err?: Error) => {
+      if (done) return;
+      done = true;
+      signal?.removeEventListener('abort', onAbort);
       input.removeListener('data', onData);
       input.setRawMode?.(false);
       input.pause();
@@ -58,6 +65,7 @@ export function askLine(io: TerminalIo, question: string, echo: boolean): Promis
         if (echo) output.write(ch);
       }
     };
+    signal?.addEventListener('abort', onAbort, { once: true });
     output.write(question);
     input.setRawMode?.(true);
     input.on('data', onData);
@@ -66,6 +74,6 @@ export function askLine(io: TerminalIo, question: string, echo: boolean): Promis
 }
 
 /** "… [y/N] ": true only for y or yes. */
-export async function confirm(io: TerminalIo, question: string): Promise<boolean> {
-  return /^y(es)?$/i.test((await askLine(io, `${question} [y/N] `, true)).trim());
+export async function confirm(io: TerminalIo, question: string, signal?: AbortSignal): Promise<boolean> {
+  return /^y(es)?$/i.test((await askLine(io, `${question} [y/N] `, true, signal)).trim());
 }
