@@ -1,10 +1,11 @@
 /**
- * The SSH hosts service the hub's environment registry, Settings and the CLI will call
- * (docs/ssh.md): list (discovered aliases with their entry errors, and hosts added by hand),
- * enable / disable / restart, trust an unknown host key, add / remove manual hosts, answer
- * password prompts, and one `SshEnginePort` per enabled host. Which hosts are enabled and the
- * manual hosts live in `ssh-hosts.json` in the data dir (written atomically); nothing is
- * contacted or resolved until a host is enabled, and only enabled hosts connect at startup.
+ * The SSH hosts service behind the `ssh` host feature (sshFeature.ts, docs/ssh.md): list
+ * (discovered aliases with their entry errors, and hosts added by hand), pick an alias onto the
+ * user's list, enable / disable / restart, trust an unknown host key, add / edit / remove
+ * manual hosts, answer password prompts, and one `SshEnginePort` per enabled host. Which hosts
+ * are enabled or picked and the manual hosts live in `ssh-hosts.json` in the data dir (written
+ * atomically); nothing is contacted or resolved until a host is enabled, and only enabled
+ * hosts connect at startup.
  */
 import { randomBytes, createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
