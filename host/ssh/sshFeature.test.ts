@@ -95,7 +95,7 @@ async function setup(o: { password?: boolean } = {}) {
     registered.dispose();
     feature.dispose();
     await hosts.dispose();
-    t.hub.stop();
+    t.hub.dispose();
   });
   const changed: { name: string; host?: SshHostInfo }[] = [];
   const prompts: SshPrompt[] = [];
