@@ -3,8 +3,8 @@
  * A feature is on when the host registered its complete handler table (host/hub/hostFeatures.ts);
  * a method of a feature that is off answers -32601 "<method>: <title> is off on this host".
  *
- * Features still to come declare their methods when their handlers are written: `power`
- * (keep-awake), `ssh` (SSH hosts), `remotes` (controlling other devices), `audit` (the remote
+ * Features still to come declare their methods when their handlers are written: `ssh` (SSH
+ * hosts), `remotes` (controlling other devices), `audit` (the remote
  * activity view), `listener` (listener settings).
  */
 export const HOST_FEATURES = {
@@ -14,6 +14,8 @@ export const HOST_FEATURES = {
   environments: { title: 'environments' },
   /** Pairing and trusted devices: on unless the host runs with --no-remote. */
   remote: { title: 'remote access' },
+  /** Keep-awake state and setting (features/powerApi.ts): on in every host started by createHost. */
+  power: { title: 'keep-awake' },
 } as const satisfies Record<string, { title: string }>;
 
 export type HostFeature = keyof typeof HOST_FEATURES;
