@@ -199,6 +199,15 @@ export function runDesktopApp(electron: ElectronModules, deps: DesktopAppDeps): 
   });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => app.quit());
 
-  const ready = app.whenReady().then(start);
+  const ready = app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      // Something before the host failed (the log dir, the protocol): say it, then leave.
+      logger.error('the desktop app did not start', { error: errorMessage(err) });
+      electron.dialog.showErrorBox('Codex Host could not start', errorMessage(err));
+      stopping = true;
+      app.exit(1);
+    });
   return { ready, quit, host: () => host, window: () => win, bridge: () => bridge };
 }
