@@ -9,8 +9,8 @@
  * const connect = desktopApp() ? () => getElectronTransport()! : () => openBridgeTransport(url, token);
  * ```
  */
-import type { Transport } from '../../shared/rpc/transport';
-import { openElectronTransport, type PortWindow } from './electronTransport';
+import type { Transport } from '../../shared/rpc/transport.js';
+import { openElectronTransport, type PortWindow } from './electronTransport.js';
 
 /** What the preload exposes (and nothing more). */
 export interface CodexHostGlobal {

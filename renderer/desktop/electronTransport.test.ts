@@ -5,9 +5,9 @@
  * the ports are real MessageChannel ports.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PAGE_PORT, PAGE_PORT_REQUEST } from '../../shared/protocol/desktopPort';
-import { getElectronTransport } from './electronBoot';
-import { MessagePortTransport, requestHubPort, type PortWindow } from './electronTransport';
+import { PAGE_PORT, PAGE_PORT_REQUEST } from '../../shared/protocol/desktopPort.js';
+import { getElectronTransport } from './electronBoot.js';
+import { MessagePortTransport, requestHubPort, type PortWindow } from './electronTransport.js';
 
 type Listener = (event: MessageEvent) => void;
 

@@ -13,9 +13,9 @@
  * On the port a string is one JSON-RPC message; `{type:'close', code, reason}` carries a close
  * code (shared/protocol/desktopPort.ts). Anything else is a protocol error.
  */
-import { PAGE_PORT, PAGE_PORT_REQUEST, PORT_GONE_CODE, PortCloseFrameSchema } from '../../shared/protocol/desktopPort';
-import { TransportClosedError, TransportEvents, type CloseInfo, type Transport } from '../../shared/rpc/transport';
-import type { Disposable } from '../../shared/util/lifecycle';
+import { PAGE_PORT, PAGE_PORT_REQUEST, PORT_GONE_CODE, PortCloseFrameSchema } from '../../shared/protocol/desktopPort.js';
+import { TransportClosedError, TransportEvents, type CloseInfo, type Transport } from '../../shared/rpc/transport.js';
+import type { Disposable } from '../../shared/util/lifecycle.js';
 
 /** `Transport` over the page's end of the hub port. */
 export class MessagePortTransport implements Transport {
