@@ -82,15 +82,19 @@ describe('keep-awake in codex-host serve', () => {
     await expect.poll(power, { timeout: 15_000 }).toMatchObject({ held: false, reasons: [], runningTurns: 0 });
   });
 
-  it('saves the setting in the data dir, and a restarted host reads it back', async () => {
-    await expect(withHostClient(dataDir, (h) => h.call('host/power/set', { keepAwake: false }))).resolves.toMatchObject({ keepAwake: false });
+  it('saves the setting in the data dir (codex-host keep-awake off), and a restarted host reads it back', async () => {
+    const off = await runCliAsync(['keep-awake', 'off', '--data-dir', dataDir]);
+    expect(off.code).toBe(0);
+    expect(off.stdout.trim()).toMatch(/^keep-awake: (not held: no turn is running|not available here: .+) \(setting off\)$/);
     expect(JSON.parse(await readFile(join(dataDir, 'power.json'), 'utf8'))).toEqual({ keepAwake: false });
     await host!.stop();
     host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--no-remote'] });
     await expect(power()).resolves.toMatchObject({ keepAwake: false });
     const status = await runCliAsync(['status', '--data-dir', dataDir]);
     expect(status.stdout).toContain('(setting off)');
-    await withHostClient(dataDir, (h) => h.call('host/power/set', { keepAwake: true }));
+    const bad = await runCliAsync(['keep-awake', 'sometimes', '--data-dir', dataDir]);
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'codex-host: keep-awake: expected "on" or "off", not "sometimes"']);
+    await expect(withHostClient(dataDir, (h) => h.call('host/power/set', { keepAwake: true }))).resolves.toMatchObject({ keepAwake: true });
     expect(JSON.parse(await readFile(join(dataDir, 'power.json'), 'utf8'))).toEqual({ keepAwake: true });
   });
 });

@@ -15,6 +15,7 @@ import { statusCommand } from './statusCommand.js';
 import { defineRelayCommand, RelayCliError } from '../../relay/main.js';
 import { pairCommand } from './pairCommand.js';
 import { devicesListCommand, devicesRenameCommand, devicesRevokeCommand } from './devicesCommand.js';
+import { defineKeepAwakeCommand } from './keepAwakeCommand.js';
 import { errorMessage } from '../../shared/util/errors.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -98,6 +99,7 @@ export function buildProgram(): Command {
       const parentDir = (devices.opts() as { dataDir: string }).dataDir;
       await devicesRenameCommand({ dataDir: opts.dataDir !== defaultDataDir() ? opts.dataDir : parentDir, deviceId, name }, out);
     });
+  defineKeepAwakeCommand(program, dataDirOption, out);
   return program;
 }
 
