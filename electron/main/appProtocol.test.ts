@@ -31,8 +31,8 @@ afterAll(async () => {
 const get = (url: string, method = 'GET') => rendererResponse(root, { url, method });
 
 describe('the app:// protocol', () => {
-  it('is registered as a standard, secure scheme without CORS or CSP bypass', () => {
-    expect(APP_SCHEME_PRIVILEGES).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+  it('is registered as a standard, secure scheme that loads module scripts, without service workers or CSP bypass', () => {
+    expect(APP_SCHEME_PRIVILEGES).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } }]);
   });
 
   it('serves the renderer build with its content types and the security headers', async () => {
@@ -41,6 +41,7 @@ describe('the app:// protocol', () => {
     expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(index.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     expect(index.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(index.headers.get('access-control-allow-origin')).toBeNull(); // no other origin may read our files
     expect(await index.text()).toContain('<title>Codex Host</title>');
     expect((await get('app://codex-host/')).status).toBe(200);
     const js = await get('app://codex-host/assets/index-abc.js');

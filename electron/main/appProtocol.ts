@@ -18,9 +18,12 @@ export interface ProtocolModule {
 /**
  * `protocol.registerSchemesAsPrivileged` entry (before `ready`): a standard scheme (real origin,
  * relative URLs), secure (a secure context, like https), fetch allowed for the page's own
- * chunks; no CORS, no service workers, no bypassing the CSP.
+ * chunks, and CORS-mode requests allowed, because Vite's `<script type="module" crossorigin>`
+ * entry and its lazy chunks are fetched in CORS mode (same origin here; our answers carry no
+ * Access-Control-Allow-Origin, so no other origin could read them). No service workers, no
+ * bypassing the CSP.
  */
-export const APP_SCHEME_PRIVILEGES = [{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }];
+export const APP_SCHEME_PRIVILEGES = [{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } }];
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

@@ -221,7 +221,7 @@ describe('the desktop app main process', () => {
       if (old === undefined) delete process.env.CODEX_HOST_CODEX_BIN;
       else process.env.CODEX_HOST_CODEX_BIN = old;
     }
-    expect(sequence.slice(0, 2)).toEqual([`privileged [{"scheme":"app","privileges":{"standard":true,"secure":true,"supportFetchAPI":true,"codeCache":true}}]`, 'whenReady']);
+    expect(sequence.slice(0, 2)).toEqual([`privileged [{"scheme":"app","privileges":{"standard":true,"secure":true,"supportFetchAPI":true,"corsEnabled":true,"codeCache":true}}]`, 'whenReady']);
     expect(sequence).toContain('handle app');
     expect(sequence).toContain('csp header');
     expect(app.paths.userData).toBe(join(root, 'data', 'desktop'));
