@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Unit tests sit beside the code (*.test.ts); multi-process tests live in e2e/ (*.test.ts).
 // Playwright specs (*.spec.ts) are not vitest files.
 export default defineConfig({
+  // The Electron preload is a .cts file (a sandboxed preload must be CommonJS); transform it like .ts.
+  oxc: { include: /\.([cm]?ts|[jt]sx)$/ },
   test: {
     include: ['shared/**/*.test.ts', 'host/**/*.test.ts', 'relay/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'e2e/**/*.test.ts', 'scripts/**/*.test.ts', 'electron/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'dist/**'],

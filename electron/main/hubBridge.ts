@@ -1,0 +1,155 @@
+/**
+ * The desktop window's connection to the hub (docs/desktop.md, "How the port reaches the
+ * renderer"). Main makes a `MessageChannelMain`, wraps its own end as a `Transport` and attaches
+ * it to the hub as a `desktop` client, the way the listener attaches a WebSocket; the other end
+ * goes to the renderer. Each `open()` makes a fresh channel and closes the previous client, so a
+ * reloaded page never shares a connection with the page it replaced.
+ *
+ * On the port a string is one JSON-RPC message; `{type:'close', code, reason}` (shared/protocol/
+ * desktopPort.ts) carries the close code a MessagePort lacks. Anything else from the renderer
+ * is a protocol error (closed with 1003). When the renderer's end disappears (reload, crash,
+ * window closed) Electron emits `close` on ours, and the client closes with 1001.
+ */
+import { PORT_GONE_CODE, PortCloseFrameSchema } from '../../shared/protocol/desktopPort.js';
+import { truncateCloseReason } from '../../shared/protocol/closeCodes.js';
+import { TransportClosedError, TransportEvents, type CloseInfo, type Transport } from '../../shared/rpc/transport.js';
+import type { Disposable } from '../../shared/util/lifecycle.js';
+import type { Logger } from '../../shared/util/logger.js';
+
+/** The subset of Electron's `MessagePortMain` used (tsc checks the real one fits, index.ts). */
+export interface MessagePortMainLike {
+  on(event: 'message', listener: (messageEvent: { data: unknown }) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  postMessage(message: unknown): void;
+  start(): void;
+  close(): void;
+}
+
+/** `new MessageChannelMain()` as a function (tests pass an in-memory pair). */
+export type CreateChannel<P extends MessagePortMainLike = MessagePortMainLike> = () => { readonly port1: P; readonly port2: P };
+
+/** `Transport` over main's end of a MessageChannelMain. */
+export class MessagePortMainTransport implements Transport {
+  readonly #port: MessagePortMainLike;
+  readonly #events = new TransportEvents();
+  #closing = false;
+
+  constructor(port: MessagePortMainLike) {
+    this.#port = port;
+    port.on('message', ({ data }) => this.#receive(data));
+    port.on('close', () => this.#events.markClosed({ code: PORT_GONE_CODE, reason: 'the window closed or reloaded' }));
+    port.start();
+  }
+
+  get isClosed(): boolean {
+    return this.#closing || this.#events.closed !== undefined;
+  }
+
+  get closeInfo(): CloseInfo | undefined {
+    return this.#events.closed;
+  }
+
+  /** A MessagePort queues without limit and reports nothing; the hub's caps bound what is sent. */
+  get bufferedAmount(): number {
+    return 0;
+  }
+
+  send(text: string): void {
+    if (this.isClosed) throw new TransportClosedError(this.#events.closed ?? { code: PORT_GONE_CODE, reason: 'port closing' });
+    this.#port.postMessage(text);
+  }
+
+  onMessage(listener: (text: string) => void): Disposable {
+    return this.#events.onMessage(listener);
+  }
+
+  onClose(listener: (info: CloseInfo) => void): Disposable {
+    return this.#events.onClose(listener);
+  }
+
+  close(code = 1000, reason = ''): void {
+    if (this.isClosed) return;
+    this.#closing = true;
+    const info = { code, reason: truncateCloseReason(reason) };
+    try {
+      this.#port.postMessage({ type: 'close', ...info });
+    } finally {
+      this.#port.close();
+      this.#events.markClosed(info);
+    }
+  }
+
+  #receive(data: unknown): void {
+    if (this.isClosed) return;
+    if (typeof data === 'string') {
+      this.#events.deliver(data);
+      return;
+    }
+    const frame = PortCloseFrameSchema.safeParse(data);
+    if (frame.success) {
+      this.#closing = true;
+      this.#port.close();
+      this.#events.markClosed({ code: frame.data.code, reason: frame.data.reason });
+      return;
+    }
+    this.close(1003, 'only JSON text messages and close frames are accepted on this port');
+  }
+}
+
+export interface HubBridgeOptions<P extends MessagePortMainLike> {
+  readonly createChannel: CreateChannel<P>;
+  /** Attaches main's end to the hub (as a `desktop` client). */
+  readonly attach: (transport: Transport) => void;
+  readonly logger: Logger;
+}
+
+/** One window's hub connection: `open()` replaces it with a fresh one. */
+export class HubBridge<P extends MessagePortMainLike = MessagePortMainLike> implements Disposable {
+  readonly #o: HubBridgeOptions<P>;
+  #current: MessagePortMainTransport | undefined;
+  #disposed = false;
+  #opened = 0;
+
+  constructor(options: HubBridgeOptions<P>) {
+    this.#o = options;
+  }
+
+  /** How many ports were handed out (status, tests). */
+  get opened(): number {
+    return this.#opened;
+  }
+
+  /** True while the window has a live hub connection. */
+  get connected(): boolean {
+    return this.#current !== undefined && !this.#current.isClosed;
+  }
+
+  /**
+   * Closes the window's current client (if any) and attaches a fresh one; returns the port to
+   * hand to the renderer. Throws once disposed.
+   */
+  open(): P {
+    if (this.#disposed) throw new Error('hubBridge.open: the window is gone');
+    this.close(1001, 'replaced by a new connection from this window');
+    const { port1, port2 } = this.#o.createChannel();
+    const transport = new MessagePortMainTransport(port1);
+    this.#current = transport;
+    this.#opened++;
+    this.#o.attach(transport);
+    this.#o.logger.debug('hub port opened', { n: this.#opened });
+    return port2;
+  }
+
+  /** Closes the current client (the page reloaded or went away). */
+  close(code: number, reason: string): void {
+    const current = this.#current;
+    this.#current = undefined;
+    if (current && !current.isClosed) current.close(code, reason);
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.close(1001, 'the window closed');
+  }
+}
