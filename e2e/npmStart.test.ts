@@ -1,8 +1,7 @@
 /**
  * `npm start` on a machine like this one (README.md's first command): no display and no Electron
  * binary, so the launcher (scripts/start.mjs) says why and runs `codex-host serve --ui`; the host
- * answers `codex-host status`, the UI address it repeats serves the page (when this build has
- * the browser UI), and a SIGTERM to the launcher stops the host cleanly.
+ * answers `codex-host status`, the UI address it repeats serves the page, and a SIGTERM to the launcher stops the host cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -63,17 +62,12 @@ describe('npm start without a display or Electron', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/engine:\s+running/);
 
-    const help = await runCliAsync(['serve', '--help']);
-    if (/--ui\b/.test(help.stdout)) {
-      expect(first).toContain('serving the UI in your browser instead (codex-host serve --ui');
-      const url = /^npm start: .*: serving the UI at (http:\/\/127\.0\.0\.1:\d+\/\S*)$/m.exec(out)?.[1];
-      expect(url).toMatch(/#token=[A-Za-z0-9_-]{16,}/);
-      const page = await fetch(url!.split('#')[0]!);
-      expect(page.status).toBe(200);
-      expect(await page.text()).toContain('<div id="root">');
-    } else {
-      expect(first).toContain('running the headless host instead (this build has no browser UI: `serve --ui` is missing)');
-    }
+    expect(first).toContain('serving the UI in your browser instead (codex-host serve --ui');
+    const url = /^npm start: .*: serving the UI at (http:\/\/127\.0\.0\.1:\d+\/\S*)$/m.exec(out)?.[1];
+    expect(url).toMatch(/#token=[A-Za-z0-9_-]{16,}/);
+    const page = await fetch(url!.split('#')[0]!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
   });
 
   it('stops the host cleanly when the launcher is told to stop', async () => {
