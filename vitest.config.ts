@@ -19,8 +19,9 @@ const INTEGRATION_WORKERS = Number(process.env.TEST_INTEGRATION_WORKERS) || Math
 export default defineConfig({
   test: {
     environment: 'node',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // After-hooks run in reverse order of registration, so a file's own teardown runs before
+    // that of the fixtures it registered first (e2e/fixtures/stack.ts relies on it).
+    sequence: { hooks: 'stack' },
     projects: [
       {
         extends: true,
@@ -31,6 +32,8 @@ export default defineConfig({
           pool: 'threads',
           maxWorkers: Math.max(1, cores),
           setupFiles: ['scripts/unit-tier-guard.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
           sequence: { groupOrder: 0 },
         },
       },
@@ -42,6 +45,10 @@ export default defineConfig({
           exclude: EXCLUDE,
           pool: 'forks',
           maxWorkers: INTEGRATION_WORKERS,
+          // A test here is a sequence of process starts and turns: generous, as a loaded 2-core
+          // machine makes each of them slow (inner waits have their own, tighter deadlines).
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
           sequence: { groupOrder: 1 },
         },
       },

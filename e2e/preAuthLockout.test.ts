@@ -50,11 +50,7 @@ function release(sockets: Socket[]): void {
   for (const s of sockets) s.destroy();
 }
 
-async function status(): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const t0 = Date.now();
-  const r = await stack.cli(['status']);
-  return { ...r, ms: Date.now() - t0 };
-}
+const status = () => stack.cli(['status']);
 
 const fdCount = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
@@ -63,10 +59,15 @@ describe('pre-authentication sockets (red-team P3, P4)', () => {
     const control = JSON.parse(await readFile(join(stack.dataDir, 'control.json'), 'utf8')) as { url: string };
     for (let round = 0; round < 3; round++) {
       const sockets = await idle(portOf(control.url), 100);
+      // The admin's connection, timed without the CLI's own start-up (a Node process start takes
+      // seconds on a loaded machine): locked out, it would wait for the 10 s header deadline.
+      const t0 = Date.now();
+      await expect(stack.admin((h) => h.call('host/info'))).resolves.toMatchObject({ hostId: stack.host.hostId });
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      // And the CLI itself gets in.
       const r = await status();
       expect([r.code, r.stderr]).toEqual([0, '']);
       expect(r.stdout).toContain(`host id:  ${stack.host.hostId}`);
-      expect(r.ms).toBeLessThan(5_000);
       release(sockets);
     }
   });
