@@ -5,14 +5,13 @@
  * goes to the renderer. Each `open()` makes a fresh channel and closes the previous client, so a
  * reloaded page never shares a connection with the page it replaced.
  *
- * On the port a string is one JSON-RPC message; `{type:'close', code, reason}` (shared/protocol/
+ * On the port (shared/rpc/portTransport.ts) a string is one JSON-RPC message; `{type:'close', code, reason}` (shared/protocol/
  * desktopPort.ts) carries the close code a MessagePort lacks. Anything else from the renderer
  * is a protocol error (closed with 1003). When the renderer's end disappears (reload, crash,
  * window closed) Electron emits `close` on ours, and the client closes with 1001.
  */
-import { PORT_GONE_CODE, PortCloseFrameSchema } from '../../shared/protocol/desktopPort.js';
-import { truncateCloseReason } from '../../shared/protocol/closeCodes.js';
-import { TransportClosedError, TransportEvents, type CloseInfo, type Transport } from '../../shared/rpc/transport.js';
+import { PortTransport } from '../../shared/rpc/portTransport.js';
+import type { Transport } from '../../shared/rpc/transport.js';
 import type { Disposable } from '../../shared/util/lifecycle.js';
 import type { Logger } from '../../shared/util/logger.js';
 
@@ -28,71 +27,21 @@ export interface MessagePortMainLike {
 /** `new MessageChannelMain()` as a function (tests pass an in-memory pair). */
 export type CreateChannel<P extends MessagePortMainLike = MessagePortMainLike> = () => { readonly port1: P; readonly port2: P };
 
-/** `Transport` over main's end of a MessageChannelMain. */
-export class MessagePortMainTransport implements Transport {
-  readonly #port: MessagePortMainLike;
-  readonly #events = new TransportEvents();
-  #closing = false;
-
+/** `Transport` over main's end of a MessageChannelMain (the frames: shared/rpc/portTransport.ts). */
+export class MessagePortMainTransport extends PortTransport {
   constructor(port: MessagePortMainLike) {
-    this.#port = port;
-    port.on('message', ({ data }) => this.#receive(data));
-    port.on('close', () => this.#events.markClosed({ code: PORT_GONE_CODE, reason: 'the window closed or reloaded' }));
-    port.start();
-  }
-
-  get isClosed(): boolean {
-    return this.#closing || this.#events.closed !== undefined;
-  }
-
-  get closeInfo(): CloseInfo | undefined {
-    return this.#events.closed;
-  }
-
-  /** A MessagePort queues without limit and reports nothing; the hub's caps bound what is sent. */
-  get bufferedAmount(): number {
-    return 0;
-  }
-
-  send(text: string): void {
-    if (this.isClosed) throw new TransportClosedError(this.#events.closed ?? { code: PORT_GONE_CODE, reason: 'port closing' });
-    this.#port.postMessage(text);
-  }
-
-  onMessage(listener: (text: string) => void): Disposable {
-    return this.#events.onMessage(listener);
-  }
-
-  onClose(listener: (info: CloseInfo) => void): Disposable {
-    return this.#events.onClose(listener);
-  }
-
-  close(code = 1000, reason = ''): void {
-    if (this.isClosed) return;
-    this.#closing = true;
-    const info = { code, reason: truncateCloseReason(reason) };
-    try {
-      this.#port.postMessage({ type: 'close', ...info });
-    } finally {
-      this.#port.close();
-      this.#events.markClosed(info);
-    }
-  }
-
-  #receive(data: unknown): void {
-    if (this.isClosed) return;
-    if (typeof data === 'string') {
-      this.#events.deliver(data);
-      return;
-    }
-    const frame = PortCloseFrameSchema.safeParse(data);
-    if (frame.success) {
-      this.#closing = true;
-      this.#port.close();
-      this.#events.markClosed({ code: frame.data.code, reason: frame.data.reason });
-      return;
-    }
-    this.close(1003, 'only JSON text messages and close frames are accepted on this port');
+    super(
+      {
+        postMessage: (m) => port.postMessage(m),
+        close: () => port.close(),
+        listen: (onData, onGone) => {
+          port.on('message', ({ data }) => onData(data));
+          port.on('close', onGone);
+          port.start();
+        },
+      },
+      'the window closed or reloaded',
+    );
   }
 }
 

@@ -13,75 +13,26 @@
  * On the port a string is one JSON-RPC message; `{type:'close', code, reason}` carries a close
  * code (shared/protocol/desktopPort.ts). Anything else is a protocol error.
  */
-import { PAGE_PORT, PAGE_PORT_REQUEST, PORT_GONE_CODE, PortCloseFrameSchema } from '../../shared/protocol/desktopPort.js';
-import { TransportClosedError, TransportEvents, type CloseInfo, type Transport } from '../../shared/rpc/transport.js';
-import type { Disposable } from '../../shared/util/lifecycle.js';
+import { PAGE_PORT, PAGE_PORT_REQUEST } from '../../shared/protocol/desktopPort.js';
+import { PortTransport } from '../../shared/rpc/portTransport.js';
+import type { Transport } from '../../shared/rpc/transport.js';
 
-/** `Transport` over the page's end of the hub port. */
-export class MessagePortTransport implements Transport {
-  readonly #port: MessagePort;
-  readonly #events = new TransportEvents();
-  #closing = false;
-
+/** `Transport` over the page's end of the hub port (the frames: shared/rpc/portTransport.ts). */
+export class MessagePortTransport extends PortTransport {
   constructor(port: MessagePort) {
-    this.#port = port;
-    port.addEventListener('message', (e: MessageEvent) => this.#receive(e.data));
-    // Chromium fires `close` when the other end goes away (main closed it without a frame).
-    port.addEventListener('close', () => this.#events.markClosed({ code: PORT_GONE_CODE, reason: 'the desktop app closed the connection' }));
-    port.start();
-  }
-
-  get isClosed(): boolean {
-    return this.#closing || this.#events.closed !== undefined;
-  }
-
-  get closeInfo(): CloseInfo | undefined {
-    return this.#events.closed;
-  }
-
-  get bufferedAmount(): number {
-    return 0;
-  }
-
-  send(text: string): void {
-    if (this.isClosed) throw new TransportClosedError(this.#events.closed ?? { code: PORT_GONE_CODE, reason: 'port closing' });
-    this.#port.postMessage(text);
-  }
-
-  onMessage(listener: (text: string) => void): Disposable {
-    return this.#events.onMessage(listener);
-  }
-
-  onClose(listener: (info: CloseInfo) => void): Disposable {
-    return this.#events.onClose(listener);
-  }
-
-  close(code = 1000, reason = ''): void {
-    if (this.isClosed) return;
-    this.#closing = true;
-    const info = { code, reason: reason.slice(0, 120) };
-    try {
-      this.#port.postMessage({ type: 'close', ...info });
-    } finally {
-      this.#port.close();
-      this.#events.markClosed(info);
-    }
-  }
-
-  #receive(data: unknown): void {
-    if (this.isClosed) return;
-    if (typeof data === 'string') {
-      this.#events.deliver(data);
-      return;
-    }
-    const frame = PortCloseFrameSchema.safeParse(data);
-    if (frame.success) {
-      this.#closing = true;
-      this.#port.close();
-      this.#events.markClosed({ code: frame.data.code, reason: frame.data.reason });
-      return;
-    }
-    this.close(1003, 'only JSON text messages and close frames are accepted on this port');
+    super(
+      {
+        postMessage: (m) => port.postMessage(m),
+        close: () => port.close(),
+        listen: (onData, onGone) => {
+          port.addEventListener('message', (e: MessageEvent) => onData(e.data));
+          // Chromium fires `close` when the other end goes away (main closed it without a frame).
+          port.addEventListener('close', onGone);
+          port.start();
+        },
+      },
+      'the desktop app closed the connection',
+    );
   }
 }
 
