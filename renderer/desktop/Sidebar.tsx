@@ -88,7 +88,7 @@ export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
               <span className="ellipsis" style={{ flex: 1 }}>
                 {e.label}
               </span>
-              {status ? <span className={`${TONE_CLASS[status.tone]} nav-status ellipsis`}>{status.text}</span> : e.detail ? <span className="nav-detail ellipsis">{e.detail}</span> : null}
+              {status ? <span className={`${TONE_CLASS[status.tone]} nav-status ellipsis`}>{status.text}</span> : e.detail && e.detail !== e.label ? <span className="nav-detail ellipsis">{e.detail}</span> : null}
             </button>
           );
         })}
