@@ -125,7 +125,7 @@ describe.skipIf(!isRoot)('the SSH tab in a browser, against a real sshd', { time
     local = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'ssh-tab-local' });
     const home = join(dir, 'home');
     await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 });
-    const env = { ...local.env, HOME: home };
+    const env: NodeJS.ProcessEnv = { ...local.env, HOME: home };
     delete env.SSH_AUTH_SOCK;
     host = await startHostProcess({ dataDir: await mkdtemp(join(dir, 'data-')), env, cwd: local.workdir, args: ['--ui', '--no-remote', '--ssh-config', configFile] });
     fingerprint = await hostKeyFingerprint(sshd);
