@@ -72,6 +72,7 @@ describe.skipIf(!isRoot)('the SSH tab in a browser, against a real sshd', { time
   let pwHome: CodexHomeFixture;
   let user: TestUser;
   let fingerprint: string;
+  let uiUrl: string;
 
   const row = (name: string) => page.getByTestId(`ssh-host-${name}`);
   const status = (name: string) => row(name).getByTestId('ssh-status');
@@ -133,8 +134,9 @@ describe.skipIf(!isRoot)('the SSH tab in a browser, against a real sshd', { time
     browser = await launchBrowser();
     const m = /ui:\s+(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(host.stdout());
     if (!m) throw new Error(`serve --ui printed no UI address:\n${host.stdout()}`);
+    uiUrl = m[1]!;
     ({ page } = await newPage(browser, { width: 1280, height: 800 }));
-    await page.goto(m[1]!);
+    await page.goto(uiUrl);
     await page.getByTestId('new-thread').waitFor({ timeout: UI_TIMEOUT });
   }, 300_000);
 
@@ -352,5 +354,50 @@ describe.skipIf(!isRoot)('the SSH tab in a browser, against a real sshd', { time
     await discovered.waitFor();
     expect(await discovered.getByRole('checkbox', { name: /nocodex/ }).isChecked()).toBe(false);
     await page.getByTestId('ssh-add-dialog').getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('a changed host key is refused with the warning and no Trust', async () => {
+    await sshd.kill();
+    await sshd.rotateHostKey();
+    await sshd.start();
+    await row('box').getByRole('switch').check();
+    const error = row('box').getByTestId('ssh-host-error');
+    await error.waitFor({ timeout: UI_TIMEOUT });
+    expect(await error.getAttribute('data-code')).toBe('host-key-changed');
+    expect(await error.locator('.ssh-error-title').textContent()).toBe('Host key changed — refusing to connect');
+    expect(await error.getByRole('button', { name: 'Trust' }).count()).toBe(0);
+    expect(await statusOf('box')).toBe('Error');
+    await shoot(page, '19-host-key-changed', row('box'));
+    await row('box').getByRole('switch').uncheck();
+    await expect.poll(() => statusOf('box'), { timeout: UI_TIMEOUT }).toBe('Disconnected');
+  });
+
+  it('says "Loading SSH hosts…" while the host has not answered the list', async () => {
+    // A second window whose bridge socket holds back the answer to host/ssh/list.
+    const { context, page: slow } = await newPage(browser, { width: 1280, height: 800 });
+    let release: (() => void) | undefined;
+    const released = new Promise<void>((r) => (release = r));
+    await slow.routeWebSocket(/\/ws$/, (ws) => {
+      const server = ws.connectToServer();
+      const held = new Set<unknown>();
+      ws.onMessage((m) => {
+        const msg = typeof m === 'string' ? (JSON.parse(m) as { id?: unknown; method?: string }) : {};
+        if (msg.method === 'host/ssh/list') held.add(msg.id);
+        server.send(m);
+      });
+      server.onMessage((m) => {
+        const msg = typeof m === 'string' ? (JSON.parse(m) as { id?: unknown }) : {};
+        if (msg.id !== undefined && held.has(msg.id)) void released.then(() => ws.send(m));
+        else ws.send(m);
+      });
+    });
+    await slow.goto(uiUrl);
+    await slow.getByTestId('new-thread').waitFor({ timeout: UI_TIMEOUT });
+    await openSshTab(slow);
+    await slow.getByText('Loading SSH hosts…').waitFor({ timeout: UI_TIMEOUT });
+    await shoot(slow, '00-loading');
+    release!();
+    await slow.getByTestId('ssh-host-box').waitFor({ timeout: UI_TIMEOUT });
+    await context.close();
   });
 });
