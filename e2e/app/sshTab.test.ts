@@ -18,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCodexBinary } from '../../host/engine/findCodexBinary.js';
 import { createCodexHome, TEST_OUTPUT_DIR, type CodexHomeFixture } from '../fixtures/codexHome.js';
 import { ENGINE_VERSION } from '../fixtures/engineVersion.js';
-import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
-import { startHostProcess, type HostProcess } from '../fixtures/hostProcess.js';
+import type { HostProcess } from '../fixtures/hostProcess.js';
+import { useStack } from '../fixtures/stack.js';
 import { createTestUser, giveTo, hostKeyFingerprint, isRoot, removeTestUser, sshConfigText, startSshd, type SshdFixture, type TestUser } from '../fixtures/sshd.js';
 import { launchBrowser, newPage, SCREENSHOT_DIR } from './appFixture.js';
 
@@ -63,13 +63,13 @@ async function shoot(page: Page, name: string, focus?: Locator): Promise<void> {
 }
 
 describe.skipIf(!isRoot)('the SSH tab in a browser, against a real sshd', { timeout: 180_000 }, () => {
+  // The fake model, the host's CODEX_HOME and its teardown; the host starts below (it needs the sshd).
+  const stack = useStack({ label: 'ssh-tab', host: false, fake: { deltaMs: 5 } });
   let sshd: SshdFixture;
-  let fake: FakeResponsesServer;
   let host: HostProcess;
   let browser: Browser;
   let page: Page;
   let dir: string;
-  let local: CodexHomeFixture;
   let remoteHome: CodexHomeFixture;
   let pwHome: CodexHomeFixture;
   let user: TestUser;
@@ -89,13 +89,12 @@ describe.skipIf(!isRoot)('the SSH tab in a browser, against a real sshd', { time
     dir = await mkdtemp(join(TEST_OUTPUT_DIR, 'ssh-tab-'));
     await chmod(dir, 0o755);
     sshd = await startSshd({ label: 'sshd-tab', passwordAuthentication: true });
-    fake = await startFakeResponses({ deltaMs: 5 });
     const codex = findCodexBinary({ env: process.env }).path;
-    remoteHome = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'ssh-tab-remote' });
+    remoteHome = await createCodexHome({ modelBaseUrl: stack.fake.baseUrl, label: 'ssh-tab-remote' });
     user = await createTestUser({ name: USER, shell: 'bash', codexBin: codex, codexHome: remoteHome.codexHome, noise: 'Welcome to the box' });
     await giveTo(remoteHome.root, user);
     await createTestUser({ name: NOCODEX_USER, shell: 'bash' });
-    pwHome = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'ssh-tab-pw' });
+    pwHome = await createCodexHome({ modelBaseUrl: stack.fake.baseUrl, label: 'ssh-tab-pw' });
     const pwUser = await createTestUser({ name: PW_USER, shell: 'sh', codexBin: codex, codexHome: pwHome.codexHome, password: 'not typed in this test' });
     await giveTo(pwHome.root, pwUser);
     // Real remote folders for the picker: two projects, a hidden one, a file, one it cannot open.
@@ -125,12 +124,10 @@ describe.skipIf(!isRoot)('the SSH tab in a browser, against a real sshd', { time
       ].join('\n'),
     );
 
-    local = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'ssh-tab-local' });
+    // The host's own HOME: an empty ~/.ssh (no config, known_hosts or keys), no agent.
     const home = join(dir, 'home');
     await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 });
-    const env: NodeJS.ProcessEnv = { ...local.env, HOME: home };
-    delete env.SSH_AUTH_SOCK;
-    host = await startHostProcess({ dataDir: await mkdtemp(join(dir, 'data-')), env, cwd: local.workdir, args: ['--ui', '--no-remote', '--ssh-config', configFile] });
+    host = await stack.startHost({ args: ['--ui', '--ssh-config', configFile], env: { HOME: home, SSH_AUTH_SOCK: undefined } });
     fingerprint = await hostKeyFingerprint(sshd);
     await rm(SHOTS, { recursive: true, force: true });
     browser = await launchBrowser();
@@ -146,9 +143,8 @@ describe.skipIf(!isRoot)('the SSH tab in a browser, against a real sshd', { time
     await browser?.close();
     await host?.stop();
     for (const u of [USER, NOCODEX_USER, PW_USER]) await removeTestUser(u);
-    await fake?.close();
     await sshd?.stop();
-    for (const h of [local, remoteHome, pwHome]) await h?.cleanup();
+    for (const h of [remoteHome, pwHome]) await h?.cleanup();
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 120_000);
 

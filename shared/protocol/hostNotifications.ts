@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ADMIN_CLIENT_KINDS, CLIENT_KINDS, type ClientKind } from './clientIdentity.js';
 import type { HostFeature } from './hostFeatures.js';
+import { POWER_NOTIFICATIONS } from './features/powerApi.js';
 import {
   AuditStatusSchema,
   ENGINE_STATES,
@@ -57,6 +58,7 @@ export const HOST_NOTIFICATIONS = {
   /** The relay registration changed state (or its last error changed). */
   'host/remoteAccess/changed': { feature: 'remote', params: RemoteAccessStatusSchema, allowed: ADMINS },
   ...SSH_NOTIFICATIONS,
+  ...POWER_NOTIFICATIONS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; allowed: readonly ClientKind[] }>;
 
 export type HostNotification = keyof typeof HOST_NOTIFICATIONS;
