@@ -22,7 +22,8 @@ export function HostErrorNotice({ error, trusting, onTrust }: { readonly error: 
   const { headline, rest } = splitMessage(error);
   const shownRest = error.code === 'host-key-unknown' ? '' : rest;
   // The host's sentence often says the fix already (with the shell's own rc file): say it once.
-  const shownFix = error.fix && !(shownRest && sameAdvice(shownRest, error.fix)) ? error.fix : '';
+  // (A changed key keeps its fix: it carries the command that removes the old key.)
+  const shownFix = error.fix && (error.code === 'host-key-changed' || !(shownRest && sameAdvice(shownRest, error.fix))) ? error.fix : '';
   const canTrust = error.code === 'host-key-unknown' && error.fingerprint !== undefined && onTrust !== undefined;
   return (
     <div className="ssh-error" role="alert" data-testid="ssh-host-error" data-code={error.code}>

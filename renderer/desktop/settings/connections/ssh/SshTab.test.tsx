@@ -62,6 +62,7 @@ describe('the SSH tab', () => {
     const a = await screen.findByTestId('ssh-host-a');
     expect(a.querySelector('.ssh-error-title')!.textContent).toBe('Host key changed — refusing to connect');
     expect(within(a).queryByRole('button', { name: 'Trust' })).toBeNull();
+    expect(a.querySelector('.ssh-error-fix')!.textContent).toBe('Remove the old key (ssh-keygen -R HOST).');
     const b = screen.getByTestId('ssh-host-b');
     expect(b.querySelector('.ssh-error-title')!.textContent).toBe('Update Codex on this host');
     expect(b.querySelector('.ssh-error-line')!.textContent).toBe('Found codex 0.100.0, needs 0.169.0 or newer.');
