@@ -9,13 +9,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../common/styles/common.css';
 import './desktop.css';
-import { HostModel } from '../common/host/hostModel';
 import { HostProvider } from '../common/host/HostProvider';
 import { HostSession } from '../common/host/hostSession';
 import { App } from './App';
 import { bridgeUrlForPage, finalBridgeClose, openBridgeTransport } from './bridgeTransport';
 import { desktopApp, getElectronTransport } from './electronBoot';
 import { BlockedScreen } from './ConnectionBanner';
+import { EnvironmentModels, EnvironmentModelsProvider } from './environmentModels';
 import { UiProvider } from './uiContext';
 import { applyTheme, createUiStore } from './uiStore';
 
@@ -59,23 +59,33 @@ if (!electron && !token) {
   );
 } else {
   const url = bridgeUrlForPage(location);
-  const session = new HostSession({
-    connect: electron ? () => getElectronTransport()! : () => openBridgeTransport(url, token!),
-    clientInfo: { name: 'codex_host_desktop', title: 'Codex Host', version: '0.1.0' },
-    ...(electron ? {} : { finalClose: finalBridgeClose }),
-  });
-  const model = new HostModel(session);
+  // One session per environment the window uses (environmentModels.tsx); each selects its
+  // environment on the hub before initialize. The desktop app's port is one connection per
+  // window (a new port closes the previous one), so there the window stays in local.
+  const models = new EnvironmentModels(
+    (environmentId) =>
+      new HostSession({
+        connect: electron ? () => getElectronTransport()! : () => openBridgeTransport(url, token!),
+        clientInfo: { name: 'codex_host_desktop', title: 'Codex Host', version: '0.1.0' },
+        ...(electron ? {} : { finalClose: finalBridgeClose }),
+        environmentId,
+      }),
+    { switchable: !electron },
+  );
+  const session = models.local.session;
   // Tests and the "kill the socket" drill in docs/renderer.md reach the session here.
   (window as unknown as { __codexHost?: unknown }).__codexHost = { dropConnection: () => session.dropConnection() };
   root.render(
     <StrictMode>
       <UiProvider store={ui}>
-        <HostProvider model={model}>
-          <App />
-        </HostProvider>
+        <EnvironmentModelsProvider models={models}>
+          <HostProvider model={models.local}>
+            <App />
+          </HostProvider>
+        </EnvironmentModelsProvider>
       </UiProvider>
     </StrictMode>,
   );
   session.start();
-  window.addEventListener('pagehide', () => model.dispose());
+  window.addEventListener('pagehide', () => models.dispose());
 }
