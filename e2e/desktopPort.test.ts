@@ -5,8 +5,8 @@
  * (renderer/desktop), the sandboxed preload (electron/preload/preload.cts, with `electron`
  * mocked: its ipcRenderer is wired to main's handler), and main's `HubBridge` over
  * MessageChannel ports. A turn runs from the page; the host lists the page as a `desktop`
- * client and keep-awake sees the turn; a second request (a reload) ends the old client, and the
- * new connection works. Electron itself cannot start here; this is everything around it.
+ * client and keep-awake sees the turn; a second request gives a second connection, a reload ends
+ * both, and a new connection works. Electron itself cannot start here; this is everything around it.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -135,13 +135,20 @@ describe('the desktop window reaching the real host over its port', () => {
     expect(deltas.join('')).not.toBe('');
   }, 90_000);
 
-  it('ends the old client when the page asks again (a reload), and the new connection works', async () => {
+  it('gives the page a second connection beside the first (one per environment); a reload ends both, and a new connection works', async () => {
     const before = host.hub.clients().map((c) => c.id);
     expect(before).toHaveLength(1);
+    const second = await connect();
+    await expect.poll(() => host.hub.clientCount).toBe(2);
+    expect((await new HostClient(second.rpc).call('host/info')).clients).toHaveLength(2);
+    // What main does on did-start-navigation (electron/main/desktopApp.ts).
+    bridge.close(1001, 'the window reloaded');
+    await expect.poll(() => host.hub.clientCount).toBe(0);
+    await expect.poll(() => second.transport.isClosed).toBe(true);
     const { transport: next, rpc } = await connect();
-    await expect.poll(() => host.hub.clients().map((c) => c.id)).toEqual([expect.not.stringMatching(before[0]!)]);
     const info = await new HostClient(rpc).call('host/info');
     expect(info.clients).toHaveLength(1);
+    expect(before).not.toContain(info.clients[0]!.id);
     next.close(1000, 'window closing');
     await expect.poll(() => host.hub.clientCount).toBe(0);
   });
