@@ -30,6 +30,8 @@ import type { SecretStoreChoice, SecretStores } from '../identity/secretStore.js
 import type { ListenerConfig } from '../listener/listenerOptions.js';
 import { startWsListener, type WsListener } from '../listener/wsListener.js';
 import { RELAY_STATE_FILE } from '../remote-access/embeddedRelay.js';
+import { REMOTES_FILE_NAME } from '../remotes/remotesStore.js';
+import type { BackoffOptions } from '../../shared/util/backoff.js';
 import { DataDirError, prepareDataDir, type DataDirLayout } from '../storage/dataDir.js';
 import { DataDirLockedError, LOCK_FILE_NAME } from '../storage/dataDirLock.js';
 import { UnsafeDataDirError } from '../storage/strictModes.js';
@@ -41,8 +43,8 @@ export const AUDIT_FILE_NAME = 'audit.jsonl';
 
 /** Every file the host keeps in its data dir (strict modes check them; atomic ones get temp cleanup). */
 export const DATA_DIR_LAYOUT: DataDirLayout = {
-  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME],
-  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE],
+  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, REMOTES_FILE_NAME],
+  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, REMOTES_FILE_NAME],
   secretDirs: ['secrets'],
 };
 
@@ -77,6 +79,10 @@ export interface CreateHostOptions {
   readonly secretStores?: SecretStores;
   /** Engine supervision overrides (tests, the desktop app). */
   readonly engine?: { readonly restart?: EngineRestartPolicy; readonly stopTimeoutMs?: number };
+  /** The platform rules are checked for (default `process.platform`): on `win32` this host cannot control others (docs/remotes.md). */
+  readonly platform?: NodeJS.Platform;
+  /** Controlling other hosts (docs/remotes.md): on by default (unavailable on Windows); `false` turns it off. */
+  readonly remotes?: false | { readonly secretStore?: SecretStoreChoice; readonly backoff?: BackoffOptions };
 }
 
 /** A running host. `dispose()` stops it (every client closed, engine drained, lock released); idempotent. */
@@ -119,6 +125,7 @@ export async function createHost(o: CreateHostOptions): Promise<HostHandle> {
       hostVersion: HOST_VERSION,
       hostName,
       describe: () => describeHost(describers, listener),
+      ...(o.platform ? { platform: o.platform } : {}),
     });
     store.add(toDisposable(() => hub.stop()));
 
@@ -174,12 +181,17 @@ async function findEngine(o: CreateHostOptions): Promise<{ version: string; bin:
   return { version: version.text, bin };
 }
 
-/** Remote access first (loaded only when on: `--no-remote` hosts never load the relay or crypto code), then the others. */
+/** Remote access first (loaded only when on: `--no-remote` hosts never load the relay or the relay client), controlling others (not on Windows), then the rest. */
 async function extensionsOf(o: CreateHostOptions): Promise<HostExtension[]> {
   const out: HostExtension[] = [];
   if (o.remoteAccess) {
     const { createRemoteAccess } = await import('../remote-access/remoteAccess.js');
     out.push(createRemoteAccess({ ...o.remoteAccess, secretStores: o.secretStores }));
+  }
+  if (o.remotes !== false) {
+    const { createRemotes } = await import('../remotes/remotesExtension.js');
+    const secretStore = o.remotes?.secretStore ?? o.remoteAccess?.secretStore ?? 'auto';
+    out.push(createRemotes({ platform: o.platform ?? process.platform, secretStore, secretStores: o.secretStores, backoff: o.remotes?.backoff }));
   }
   return [...out, ...(o.extensions ?? [])];
 }
