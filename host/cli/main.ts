@@ -16,6 +16,7 @@ import { defineRelayCommand, RelayCliError } from '../../relay/main.js';
 import { pairCommand } from './pairCommand.js';
 import { devicesListCommand, devicesRenameCommand, devicesRevokeCommand } from './devicesCommand.js';
 import { errorMessage } from '../../shared/util/errors.js';
+import { defineRemotesCommand } from './remotesCommand.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 // `codex-host pair | head` closes our stdout early: that is not an error worth a stack trace.
@@ -98,6 +99,7 @@ export function buildProgram(): Command {
       const parentDir = (devices.opts() as { dataDir: string }).dataDir;
       await devicesRenameCommand({ dataDir: opts.dataDir !== defaultDataDir() ? opts.dataDir : parentDir, deviceId, name }, out);
     });
+  defineRemotesCommand(program, dataDirOption, out);
   return program;
 }
 
