@@ -271,6 +271,15 @@ describe('one host controls another through the relay', () => {
     await Promise.all([onB.close(), onA.close()]);
   }, 120_000);
 
+  it('B restarts: A shows it Offline, then Connected again by itself; B reconnects to A from its saved toggle', async () => {
+    await b.host.stop();
+    const offline = await poll('A sees B offline', () => remoteOf(a, b.host.hostId!), (r) => r?.state === 'offline', 30_000);
+    expect(offline!.label).toBe('Offline');
+    b.host = await startHostProcess({ dataDir: b.dataDir, env: b.home.env, cwd: b.home.workdir, args: ['--relay', relay.url, '--name', 'Host B', '--listen', 'ws://127.0.0.1:0'] });
+    await poll('A sees B connected again', () => remoteOf(a, b.host.hostId!), (r) => r?.state === 'connected', 60_000);
+    await poll('B is connected to A again', () => remoteOf(b, a.host.hostId!), (r) => r?.state === 'connected', 30_000);
+  }, 150_000);
+
   it('B revokes A: A shows "Removed by Host B", its environment of B is gone, and B still controls A', async () => {
     const aDevice = (await remotes(a)).deviceId!;
     const d = await clientIn(a, `remote:${b.host.hostId}`, 'about-to-be-revoked');
