@@ -16,8 +16,11 @@ import { DisposableStore, Emitter, type Disposable } from '../../shared/util/lif
 import type { EnginePort } from '../hub/enginePort.js';
 import type { LinkStatus, RemoteLink } from './remoteLink.js';
 
+/** What the port needs of a link (a fake in tests). */
+export type RemoteLinkView = Pick<RemoteLink, 'status' | 'onChange' | 'onEngineRestart' | 'openEngineTransport'>;
+
 export class RemoteEnginePort implements EnginePort, Disposable {
-  readonly #link: RemoteLink;
+  readonly #link: RemoteLinkView;
   readonly #version: () => string | undefined;
   readonly #states = new Emitter<EngineState>();
   readonly #restartsFired = new Emitter<void>();
@@ -26,7 +29,7 @@ export class RemoteEnginePort implements EnginePort, Disposable {
   #everRunning = false;
   #restarts = 0;
 
-  constructor(link: RemoteLink, version: () => string | undefined) {
+  constructor(link: RemoteLinkView, version: () => string | undefined) {
     this.#link = link;
     this.#version = version;
     this.#state = this.#map(link.status);
