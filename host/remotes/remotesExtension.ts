@@ -5,13 +5,12 @@
  * `remotes` feature. On Windows it starts nothing but the statement that the feature is
  * unavailable, and why (the Windows rule, windowsRule.ts).
  */
-import WebSocket from 'ws';
-import type { WebSocketFactory, WebSocketLike } from '../../shared/controller/webSocketLike.js';
 import type { BackoffOptions } from '../../shared/util/backoff.js';
 import type { HostExtension } from '../app/hostApp.js';
 import { MIN_CODEX_VERSION } from '../engine/checkCodexVersion.js';
 import type { SecretStoreChoice, SecretStores } from '../identity/secretStore.js';
 import { nodeAead } from '../remote-access/nodeAead.js';
+import { nodeWebSocket } from './nodeWebSocket.js';
 import { loadControllerDevice, loadOrCreateControllerDevice } from './controllerDevice.js';
 import { remotesFeature } from './remotesFeature.js';
 import { RemotesService } from './remotesService.js';
@@ -27,11 +26,6 @@ export interface RemotesOptions {
   /** Reconnect backoff of the links (tests shorten it). */
   readonly backoff?: BackoffOptions;
 }
-
-/** Relay frames are at most 1 MiB (remote-protocol.md §3); records at most 256 KiB of plaintext. */
-const MAX_RELAY_FRAME_BYTES = 1024 * 1024 + 64;
-
-const nodeWebSocket: WebSocketFactory = (url) => new WebSocket(url, { maxPayload: MAX_RELAY_FRAME_BYTES, handshakeTimeout: 10_000 }) as unknown as WebSocketLike;
 
 export function createRemotes(o: RemotesOptions): HostExtension {
   return {
