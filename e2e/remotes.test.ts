@@ -161,6 +161,17 @@ afterAll(async () => {
 });
 
 describe('one host controls another through the relay', () => {
+  it('refuses misuse with one line and exit 2, before asking the host anything', async () => {
+    const bad = await runCliAsync(['remotes', 'connect', 'zz', '--data-dir', a.dataDir], a.home.env);
+    expect([bad.code, bad.stderr]).toEqual([2, 'codex-host: remotes connect: "zz" is not a host id (4 to 32 hex characters; see `codex-host remotes`)\n']);
+    const flags = await runCliAsync(['remotes', 'connect', 'abcd', '--ws-auth', 'capability-token', '--data-dir', a.dataDir], a.home.env);
+    expect([flags.code, flags.stderr]).toEqual([2, 'codex-host: websocket auth flags require --listen ws://IP:PORT\n']);
+    const empty = await addRemote(a, '');
+    expect([empty.code, empty.stderr]).toEqual([2, 'codex-host: remotes add: no pairing link given (paste the link `codex-host pair` shows on the other host)\n']);
+    const unknown = await runCliAsync(['remotes', 'rename', 'abcd', 'x', '--data-dir', a.dataDir], a.home.env);
+    expect([unknown.code, unknown.stderr]).toEqual([1, 'codex-host: remotes rename: no controlled host with an id starting with abcd (see `codex-host remotes`)\n']);
+  }, 60_000);
+
   it('adds B from its pairing link; B lists A among its devices (kind host, named Host A)', async () => {
     const before = await remotes(a);
     expect(before.remotes).toEqual([]);

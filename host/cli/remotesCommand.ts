@@ -98,11 +98,13 @@ export async function remotesAddCommand(opts: { dataDir: string; link: string | 
 }
 
 export async function remotesRenameCommand(opts: { dataDir: string; id: string; name: string }, out: Out): Promise<void> {
+  idArgument('remotes rename', opts.id);
   const r = await runHostCommand('remotes rename', opts.dataDir, async (host) => host.call('host/remotes/rename', { remoteId: await resolveId(host, 'remotes rename', opts.id), name: opts.name }));
   out(`Renamed ${r.remote.id} to "${r.remote.name}".`);
 }
 
 export async function remotesRemoveCommand(opts: { dataDir: string; id: string }, out: Out): Promise<void> {
+  idArgument('remotes remove', opts.id);
   await runHostCommand('remotes remove', opts.dataDir, async (host) => {
     const id = await resolveId(host, 'remotes remove', opts.id);
     const r = await host.call('host/remotes/remove', { remoteId: id });
@@ -112,12 +114,14 @@ export async function remotesRemoveCommand(opts: { dataDir: string; id: string }
 }
 
 export async function remotesDisconnectCommand(opts: { dataDir: string; id: string }, out: Out): Promise<void> {
+  idArgument('remotes disconnect', opts.id);
   const r = await runHostCommand('remotes disconnect', opts.dataDir, async (host) => host.call('host/remotes/disconnect', { remoteId: await resolveId(host, 'remotes disconnect', opts.id) }));
   out(`${r.remote.name}: ${r.remote.label}.`);
 }
 
 /** `remotes connect ID`: the toggle on, then wait to see it connected; with `--listen`, serve the TUI endpoint until a signal. */
 export async function remotesConnectCommand(opts: { dataDir: string; id: string; listener: RawListenerOptions }, out: Out): Promise<void> {
+  idArgument('remotes connect', opts.id);
   const raw = opts.listener;
   const authGiven = [raw.wsAuth, raw.wsTokenFile, raw.wsTokenSha256, raw.wsSharedSecretFile, raw.wsIssuer, raw.wsAudience, raw.wsMaxClockSkewSeconds].some((v) => v !== undefined);
   if (!raw.listen && (authGiven || raw.allowUnauthenticatedNonLoopbackWs)) throw new CliError('websocket auth flags require --listen ws://IP:PORT', 2);
@@ -212,14 +216,20 @@ async function waitForState(host: HostClient, remoteId: string, first: RemoteInf
 
 /** A full host id, or a unique prefix of at least 4 characters, to the full id (usage errors exit 2). */
 async function resolveId(host: HostClient, command: string, raw: string): Promise<string> {
-  const id = raw.trim().toLowerCase();
-  if (!/^[0-9a-f]{4,32}$/.test(id)) throw new CliError(`${command}: "${raw}" is not a host id (hex characters; see \`codex-host remotes\`)`, 2);
+  const id = idArgument(command, raw);
   if (id.length === 32) return id;
   const { remotes } = await host.call('host/remotes/list');
   const matches = remotes.filter((r) => r.id.startsWith(id));
   if (matches.length === 1) return matches[0]!.id;
   if (!matches.length) throw new CliError(`${command}: no controlled host with an id starting with ${id} (see \`codex-host remotes\`)`);
   throw new CliError(`${command}: ${id} matches ${matches.length} hosts (${matches.map((m) => m.id).join(', ')}); give more characters`, 2);
+}
+
+/** The id as typed (any case, spaces around it), or a usage error (exit 2) before the host is asked anything. */
+function idArgument(command: string, raw: string): string {
+  const id = raw.trim().toLowerCase();
+  if (!/^[0-9a-f]{4,32}$/.test(id)) throw new CliError(`${command}: "${raw}" is not a host id (4 to 32 hex characters; see \`codex-host remotes\`)`, 2);
+  return id;
 }
 
 function definedOnly(raw: RawListenerOptions): RawListenerOptions {
