@@ -168,6 +168,8 @@ describe('one host controls another through the relay', () => {
     expect([flags.code, flags.stderr]).toEqual([2, 'codex-host: websocket auth flags require --listen ws://IP:PORT\n']);
     const empty = await addRemote(a, '');
     expect([empty.code, empty.stderr]).toEqual([2, 'codex-host: remotes add: no pairing link given (paste the link `codex-host pair` shows on the other host)\n']);
+    const own = await addRemote(a, await pairLink(a));
+    expect([own.code, own.stderr]).toEqual([1, 'codex-host: remotes add: host/remotes/add: this is this host\u2019s own pairing link; paste it on the other host\n']);
     const unknown = await runCliAsync(['remotes', 'rename', 'abcd', 'x', '--data-dir', a.dataDir], a.home.env);
     expect([unknown.code, unknown.stderr]).toEqual([1, 'codex-host: remotes rename: no controlled host with an id starting with abcd (see `codex-host remotes`)\n']);
   }, 60_000);

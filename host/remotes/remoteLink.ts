@@ -180,7 +180,8 @@ export class RemoteLink implements Disposable {
       if (this.#session !== session) return;
       if (state === 'handshaking') {
         ready = true;
-        this.#set({ ...this.#keep(), phase: 'handshaking' });
+        // The relay answered: the host is registered there, so no longer offline.
+        this.#set({ ...this.#keep(), offline: false, phase: 'handshaking' });
       } else if (state === 'closed' || state === 'denied') this.#ended(session, opened, ready);
     });
     void session.opened.then(

@@ -46,10 +46,10 @@ async function poll<T>(what: string, read: () => T | Promise<T>, ok: (v: T) => b
 }
 
 /** Host B: a hub over an in-memory engine, reachable through the relay (real remote access). */
-async function startB(relay: Relay, engine = new MemoryEngine()) {
+async function startB(relay: Relay, engine = new MemoryEngine(), existingDataDir?: string) {
   let describe: (() => HostInfoExtras) | undefined;
   const t = createTestHub({ hub: { engine, hostName: 'Host B', describe: () => describe?.() ?? {} } });
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'remotes-b-'));
+  const dataDir = existingDataDir ?? (await mkdtemp(path.join(tmpdir(), 'remotes-b-')));
   const remote = await createRemoteAccess({ relayUrl: relay.url, secretStore: 'file', secretStores: fileOnly }).start({ hub: t.hub, dataDir, logger: silentLogger, hostName: 'Host B' });
   const features = t.hub.registerFeatures(remote.features!);
   describe = remote.describe;
@@ -65,7 +65,7 @@ async function startB(relay: Relay, engine = new MemoryEngine()) {
   const cli = t.attach('cli', 'b-cli');
   await poll('B registered', () => t.hub.info().remoteAccess?.state, (s) => s === 'registered');
   const link = ((await cli.conn.request('host/pairing/start')) as { link: string }).link;
-  return { ...t, engine, cli, link, stop, hostId: t.hub.info().hostId! };
+  return { ...t, engine, cli, link, stop, dataDir, hostId: t.hub.info().hostId! };
 }
 
 /** Host A: a hub with the real remotes service and feature; its CLI client watches host/remotes/changed. */
@@ -216,12 +216,15 @@ describe('RemotesService: one host controls another through a real relay', () =>
     const envs = (await a.cli.conn.request('host/environments/list')) as { environments: { id: string }[] };
     expect(envs.environments.map((e) => e.id)).toEqual(['local']);
     await poll('saved', () => RemotesStore.open(a.dataDir, silentLogger).then((s) => s.get(b.hostId)?.removedAt ?? null), (x) => x !== null);
+    // Turning the connection on again tries once more, and B says revoked again.
+    await a.cli.conn.request('host/remotes/connect', { remoteId: b.hostId });
+    await poll('removed again', () => a.remoteState(b.hostId), (x) => x?.state === 'removed');
     // Remove works without contacting anyone.
     await expect(a.cli.conn.request('host/remotes/remove', { remoteId: b.hostId })).resolves.toEqual({ removed: true });
     expect((await a.list()).remotes).toEqual([]);
   });
 
-  it('says "Offline" while B is away from its relay, "Disconnected" when the toggle is off, and refuses an expired or own link', async () => {
+  it('says "Offline" while B is away from its relay, "Disconnected" when the toggle is off, and refuses a used link', async () => {
     const r = await relay();
     const b = await startB(r);
     const a = await startA();
@@ -234,8 +237,16 @@ describe('RemotesService: one host controls another through a real relay', () =>
     expect((await a.remoteState(b.hostId))?.label).toBe('Disconnected');
     const envs = (await a.cli.conn.request('host/environments/list')) as { environments: { id: string }[] };
     expect(envs.environments.map((e) => e.id)).toEqual(['local']);
+    await a.cli.conn.request('host/remotes/connect', { remoteId: b.hostId });
+    await poll('offline while B is away', () => a.remoteState(b.hostId), (x) => x?.state === 'offline');
+    // B comes back (same identity, same trusted devices): A connects by itself.
+    await startB(r, new MemoryEngine(), b.dataDir);
+    await poll('connected again', () => a.remoteState(b.hostId), (x) => x?.state === 'connected');
     // The same link again: it was used.
-    await expect(a.cli.conn.request('host/remotes/add', { link: b.link })).rejects.toMatchObject({ code: -32600, message: expect.stringMatching(/^host\/remotes\/add: the other host is offline/) });
+    await expect(a.cli.conn.request('host/remotes/add', { link: b.link })).rejects.toMatchObject({
+      code: -32600,
+      message: 'host/remotes/add: the pairing link has expired or was already used; show a new one on the other host (codex-host pair)',
+    });
     await expect(a.cli.conn.request('host/remotes/rename', { remoteId: 'f'.repeat(32), name: 'x' })).rejects.toMatchObject({ code: -32602, message: `host/remotes/rename: no controlled host with id ${'f'.repeat(32)}` });
   });
 

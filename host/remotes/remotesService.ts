@@ -200,6 +200,9 @@ export class RemotesService {
     if (!deps) throw new RpcError(RpcErrorCode.InvalidRequest, 'host/remotes/connect: this host has no controller key; add the host again with a new link');
     // Connecting again after "Removed by" tries once more: the other host will say revoked again.
     const rec = await this.#save(() => this.#d.records.update(remoteId, (r) => ({ ...r, autoConnect: true, removedAt: null })), 'connect');
+    // A link that stopped for good (removed, refused, too old) starts over; a live one is kept.
+    const active = this.#active.get(remoteId);
+    if (active && (active.link.status.removed || active.link.status.phase === 'failed' || !active.environment)) this.#disable(remoteId);
     this.#enable(remoteId);
     const view = this.#view(rec!);
     this.#notify('state', view);

@@ -39,7 +39,9 @@ describe('the "Control other devices" subtitle (docs/connections-ui.md)', () => 
     expect(chooseRemoteState({ ...base, autoConnect: false, offline: true, phase: 'retrying' })).toBe('disconnected');
     expect(chooseRemoteState({ ...base, updateRequired: true, offline: true, phase: 'retrying' })).toBe('updateRequired');
     expect(chooseRemoteState({ ...base, offline: true, phase: 'retrying' })).toBe('offline');
-    // A new attempt shows its own phase even when the last one found the host offline.
+    // A new attempt stays "Offline" until the relay answers it (no flicker at every retry)…
+    expect(chooseRemoteState({ ...base, offline: true, phase: 'connecting' })).toBe('offline');
+    // …and shows its own phase once the handshake runs.
     expect(chooseRemoteState({ ...base, offline: true, phase: 'handshaking' })).toBe('initializing');
   });
 });

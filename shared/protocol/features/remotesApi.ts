@@ -55,7 +55,8 @@ export function chooseRemoteState(f: RemoteStateFacts): RemoteState {
   if (f.removed) return 'removed';
   if (!f.autoConnect) return 'disconnected';
   if (f.updateRequired) return 'updateRequired';
-  if (f.offline && (f.phase === 'retrying' || f.phase === 'failed')) return 'offline';
+  // Until the relay answers a new attempt, the host is still as offline as the last one found it.
+  if (f.offline && (f.phase === 'retrying' || f.phase === 'failed' || f.phase === 'connecting')) return 'offline';
   switch (f.phase) {
     case 'handshaking':
       return 'initializing';
