@@ -209,6 +209,8 @@ export class RemoteLink implements Disposable {
     } catch (err) {
       if (this.#session !== session) return;
       this.#d.logger.warn('could not read the other host\u2019s info', { error: errorMessage(err) });
+      this.#session = undefined;
+      this.#endings.fire();
       session.close();
       this.#retryLater({ phase: 'retrying', offline: false, removed: false, message: `could not confirm the connection (${errorMessage(err)})` });
       return;

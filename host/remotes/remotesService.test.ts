@@ -23,6 +23,9 @@ import { remotesFeature } from './remotesFeature.js';
 import { RemotesService } from './remotesService.js';
 import { RemotesStore } from './remotesStore.js';
 
+/** Pairing renders QR codes and runs handshakes: on a loaded machine that takes longer than the kit's 2 s. */
+const LONG = { timeoutMs: 20_000 };
+
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -34,7 +37,7 @@ const fileOnly: SecretStores = {
   legacy: async () => [],
 };
 
-async function poll<T>(what: string, read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
+async function poll<T>(what: string, read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
   let last = await read();
   while (!ok(last)) {
@@ -64,7 +67,7 @@ async function startB(relay: Relay, engine = new MemoryEngine(), existingDataDir
   cleanups.push(stop);
   const cli = t.attach('cli', 'b-cli');
   await poll('B registered', () => t.hub.info().remoteAccess?.state, (s) => s === 'registered');
-  const link = ((await cli.conn.request('host/pairing/start')) as { link: string }).link;
+  const link = ((await cli.conn.request('host/pairing/start', undefined, LONG)) as { link: string }).link;
   return { ...t, engine, cli, link, stop, dataDir, hostId: t.hub.info().hostId! };
 }
 
@@ -98,8 +101,8 @@ async function startA() {
     const label = (p as { remote: RemoteInfo }).remote.label;
     if (labels.at(-1) !== label) labels.push(label);
   });
-  await cli.conn.request('host/notifications/subscribe', { methods: ['host/remotes/changed'] });
-  const list = async () => ((await cli.conn.request('host/remotes/list')) as { remotes: RemoteInfo[]; deviceId?: string });
+  await cli.conn.request('host/notifications/subscribe', { methods: ['host/remotes/changed'] }, LONG);
+  const list = async () => ((await cli.conn.request('host/remotes/list', undefined, LONG)) as { remotes: RemoteInfo[]; deviceId?: string });
   const remoteState = async (id: string) => (await list()).remotes.find((r) => r.id === id);
   return { ...t, cli, service, records, dataDir, labels, list, remoteState };
 }
@@ -113,7 +116,7 @@ async function relay(): Promise<Relay> {
 /** A client of A working in B's environment. */
 async function clientOfA(a: Awaited<ReturnType<typeof startA>>, bId: string): Promise<TestClient> {
   const c = a.attach('tui', 'a-tui');
-  await c.conn.request('host/environment/select', { environmentId: `remote:${bId}` });
+  await c.conn.request('host/environment/select', { environmentId: `remote:${bId}` }, LONG);
   return c;
 }
 
@@ -122,7 +125,7 @@ describe('RemotesService: one host controls another through a real relay', () =>
     const r = await relay();
     const b = await startB(r);
     const a = await startA();
-    const added = (await a.cli.conn.request('host/remotes/add', { link: b.link })) as { remote: RemoteInfo };
+    const added = (await a.cli.conn.request('host/remotes/add', { link: b.link }, LONG)) as { remote: RemoteInfo };
     expect(added.remote).toMatchObject({ id: b.hostId, name: 'Host B', environmentId: `remote:${b.hostId}`, autoConnect: true });
     const row = await poll('connected', () => a.remoteState(b.hostId), (x) => x?.state === 'connected');
     expect(a.labels).toEqual(expect.arrayContaining(['Initializing secure connection', 'Confirming connection', 'Connected']));
@@ -130,15 +133,15 @@ describe('RemotesService: one host controls another through a real relay', () =>
     expect(a.labels.at(-1)).toBe('Connected');
     expect(row!.details).toMatchObject({ hostName: 'Host B', platform: process.platform, arch: process.arch, codexVersion: '0.169.0', relay: r.url });
     const { deviceId } = await a.list();
-    const devices = ((await b.cli.conn.request('host/devices/list')) as { devices: { deviceId: string; name: string; kind: string }[] }).devices;
+    const devices = ((await b.cli.conn.request('host/devices/list', undefined, LONG)) as { devices: { deviceId: string; name: string; kind: string }[] }).devices;
     expect(devices).toContainEqual(expect.objectContaining({ deviceId, name: 'Host A', kind: 'host' }));
-    const envs = (await a.cli.conn.request('host/environments/list')) as { environments: { id: string; kind: string; name: string; state: string }[] };
+    const envs = (await a.cli.conn.request('host/environments/list', undefined, LONG)) as { environments: { id: string; kind: string; name: string; state: string }[] };
     expect(envs.environments).toContainEqual(expect.objectContaining({ id: `remote:${b.hostId}`, kind: 'remote', name: 'Host B', state: 'running', version: '0.169.0' }));
 
     // Rename shows at once, in the list and in the environment's name.
-    await a.cli.conn.request('host/remotes/rename', { remoteId: b.hostId, name: 'Build box' });
+    await a.cli.conn.request('host/remotes/rename', { remoteId: b.hostId, name: 'Build box' }, LONG);
     expect((await a.remoteState(b.hostId))?.name).toBe('Build box');
-    const renamed = (await a.cli.conn.request('host/environments/list')) as { environments: { id: string; name: string }[] };
+    const renamed = (await a.cli.conn.request('host/environments/list', undefined, LONG)) as { environments: { id: string; name: string }[] };
     expect(renamed.environments.find((e) => e.id === `remote:${b.hostId}`)?.name).toBe('Build box');
   });
 
@@ -146,11 +149,11 @@ describe('RemotesService: one host controls another through a real relay', () =>
     const r = await relay();
     const b = await startB(r);
     const a = await startA();
-    await a.cli.conn.request('host/remotes/add', { link: b.link });
+    await a.cli.conn.request('host/remotes/add', { link: b.link }, LONG);
     await poll('connected', () => a.remoteState(b.hostId), (x) => x?.state === 'connected');
     const c = await clientOfA(a, b.hostId);
     const asked = new Promise<unknown>((resolve) => c.conn.onRequest('item/commandExecution/requestApproval', (p) => (resolve(p), { decision: 'accept' })));
-    await c.conn.request('initialize', { clientInfo: { name: 'a-tui' } });
+    await c.conn.request('initialize', { clientInfo: { name: 'a-tui' } }, LONG);
     const onB = await b.engine.client(0);
     onB.raw.send(approvalRequest(0, 'touch x'));
     expect(await asked).toMatchObject({ command: 'touch x' });
@@ -166,11 +169,11 @@ describe('RemotesService: one host controls another through a real relay', () =>
     old.version = '0.100.0';
     const b = await startB(r, old);
     const a = await startA();
-    await a.cli.conn.request('host/remotes/add', { link: b.link });
+    await a.cli.conn.request('host/remotes/add', { link: b.link }, LONG);
     const row = await poll('update required', () => a.remoteState(b.hostId), (x) => x?.state === 'updateRequired');
     expect(row).toMatchObject({ label: 'Update required', versions: { remote: '0.100.0', required: '0.169.0' } });
     expect(row!.message).toBe('Codex 0.100.0 on Host B; this host needs 0.169.0 or newer');
-    const envs = (await a.cli.conn.request('host/environments/list')) as { environments: { id: string; state: string }[] };
+    const envs = (await a.cli.conn.request('host/environments/list', undefined, LONG)) as { environments: { id: string; state: string }[] };
     expect(envs.environments.find((e) => e.id === `remote:${b.hostId}`)?.state).toBe('failed');
   });
 
@@ -180,7 +183,7 @@ describe('RemotesService: one host controls another through a real relay', () =>
     engine.state = 'starting';
     const b = await startB(r, engine);
     const a = await startA();
-    await a.cli.conn.request('host/remotes/add', { link: b.link });
+    await a.cli.conn.request('host/remotes/add', { link: b.link }, LONG);
     await poll('waiting', () => a.remoteState(b.hostId), (x) => x?.label === 'Waiting for device');
     engine.setState('running');
     await poll('connected', () => a.remoteState(b.hostId), (x) => x?.state === 'connected');
@@ -190,10 +193,10 @@ describe('RemotesService: one host controls another through a real relay', () =>
     const r = await relay();
     const b = await startB(r);
     const a = await startA();
-    await a.cli.conn.request('host/remotes/add', { link: b.link });
+    await a.cli.conn.request('host/remotes/add', { link: b.link }, LONG);
     await poll('connected', () => a.remoteState(b.hostId), (x) => x?.state === 'connected');
     const c = await clientOfA(a, b.hostId);
-    await c.conn.request('initialize', { clientInfo: { name: 'a-tui' } });
+    await c.conn.request('initialize', { clientInfo: { name: 'a-tui' } }, LONG);
     await b.engine.client(0);
     b.engine.restart();
     expect(await c.closed).toEqual({ code: 1012, reason: 'engine restarted; reconnect to continue' });
@@ -204,23 +207,23 @@ describe('RemotesService: one host controls another through a real relay', () =>
     const r = await relay();
     const b = await startB(r);
     const a = await startA();
-    await a.cli.conn.request('host/remotes/add', { link: b.link });
+    await a.cli.conn.request('host/remotes/add', { link: b.link }, LONG);
     await poll('connected', () => a.remoteState(b.hostId), (x) => x?.state === 'connected');
     const c = await clientOfA(a, b.hostId);
-    await c.conn.request('initialize', { clientInfo: { name: 'a-tui' } });
+    await c.conn.request('initialize', { clientInfo: { name: 'a-tui' } }, LONG);
     const { deviceId } = await a.list();
-    await b.cli.conn.request('host/devices/revoke', { deviceId });
+    await b.cli.conn.request('host/devices/revoke', { deviceId }, LONG);
     const row = await poll('removed', () => a.remoteState(b.hostId), (x) => x?.state === 'removed');
     expect(row!.label).toBe('Removed by Host B');
     expect((await c.closed).code).toBeGreaterThanOrEqual(1000);
-    const envs = (await a.cli.conn.request('host/environments/list')) as { environments: { id: string }[] };
+    const envs = (await a.cli.conn.request('host/environments/list', undefined, LONG)) as { environments: { id: string }[] };
     expect(envs.environments.map((e) => e.id)).toEqual(['local']);
     await poll('saved', () => RemotesStore.open(a.dataDir, silentLogger).then((s) => s.get(b.hostId)?.removedAt ?? null), (x) => x !== null);
     // Turning the connection on again tries once more, and B says revoked again.
-    await a.cli.conn.request('host/remotes/connect', { remoteId: b.hostId });
+    await a.cli.conn.request('host/remotes/connect', { remoteId: b.hostId }, LONG);
     await poll('removed again', () => a.remoteState(b.hostId), (x) => x?.state === 'removed');
     // Remove works without contacting anyone.
-    await expect(a.cli.conn.request('host/remotes/remove', { remoteId: b.hostId })).resolves.toEqual({ removed: true });
+    await expect(a.cli.conn.request('host/remotes/remove', { remoteId: b.hostId }, LONG)).resolves.toEqual({ removed: true });
     expect((await a.list()).remotes).toEqual([]);
   });
 
@@ -228,40 +231,40 @@ describe('RemotesService: one host controls another through a real relay', () =>
     const r = await relay();
     const b = await startB(r);
     const a = await startA();
-    await a.cli.conn.request('host/remotes/add', { link: b.link });
+    await a.cli.conn.request('host/remotes/add', { link: b.link }, LONG);
     await poll('connected', () => a.remoteState(b.hostId), (x) => x?.state === 'connected');
     await b.stop();
     const offline = await poll('offline', () => a.remoteState(b.hostId), (x) => x?.state === 'offline');
     expect(offline).toMatchObject({ label: 'Offline', message: 'Host B is offline (not connected to its relay)' });
-    await a.cli.conn.request('host/remotes/disconnect', { remoteId: b.hostId });
+    await a.cli.conn.request('host/remotes/disconnect', { remoteId: b.hostId }, LONG);
     expect((await a.remoteState(b.hostId))?.label).toBe('Disconnected');
-    const envs = (await a.cli.conn.request('host/environments/list')) as { environments: { id: string }[] };
+    const envs = (await a.cli.conn.request('host/environments/list', undefined, LONG)) as { environments: { id: string }[] };
     expect(envs.environments.map((e) => e.id)).toEqual(['local']);
-    await a.cli.conn.request('host/remotes/connect', { remoteId: b.hostId });
+    await a.cli.conn.request('host/remotes/connect', { remoteId: b.hostId }, LONG);
     await poll('offline while B is away', () => a.remoteState(b.hostId), (x) => x?.state === 'offline');
     // B comes back (same identity, same trusted devices): A connects by itself.
     await startB(r, new MemoryEngine(), b.dataDir);
     await poll('connected again', () => a.remoteState(b.hostId), (x) => x?.state === 'connected');
     // The same link again: it was used.
-    await expect(a.cli.conn.request('host/remotes/add', { link: b.link })).rejects.toMatchObject({
+    await expect(a.cli.conn.request('host/remotes/add', { link: b.link }, LONG)).rejects.toMatchObject({
       code: -32600,
       message: 'host/remotes/add: the pairing link has expired or was already used; show a new one on the other host (codex-host pair)',
     });
-    await expect(a.cli.conn.request('host/remotes/rename', { remoteId: 'f'.repeat(32), name: 'x' })).rejects.toMatchObject({ code: -32602, message: `host/remotes/rename: no controlled host with id ${'f'.repeat(32)}` });
+    await expect(a.cli.conn.request('host/remotes/rename', { remoteId: 'f'.repeat(32), name: 'x' }, LONG)).rejects.toMatchObject({ code: -32602, message: `host/remotes/rename: no controlled host with id ${'f'.repeat(32)}` });
   });
 
   it('refuses the TUI endpoint for a remote that is not connected, and ends an endpoint with the connection that asked for it', async () => {
     const r = await relay();
     const b = await startB(r);
     const a = await startA();
-    await a.cli.conn.request('host/remotes/add', { link: b.link });
+    await a.cli.conn.request('host/remotes/add', { link: b.link }, LONG);
     await poll('connected', () => a.remoteState(b.hostId), (x) => x?.state === 'connected');
-    const ep = (await a.cli.conn.request('host/remotes/listen', { remoteId: b.hostId, listen: 'ws://127.0.0.1:0' })) as { url: string; environmentId: string; banner: string[] };
+    const ep = (await a.cli.conn.request('host/remotes/listen', { remoteId: b.hostId, listen: 'ws://127.0.0.1:0' }, LONG)) as { url: string; environmentId: string; banner: string[] };
     expect(ep.environmentId).toBe(`remote:${b.hostId}`);
     expect(ep.banner.join('\n')).toContain(`listening on: ${ep.url}`);
     const http = ep.url.replace('ws://', 'http://');
     expect((await fetch(`${http}/readyz`)).status).toBe(200);
-    await expect(a.cli.conn.request('host/remotes/listen', { remoteId: b.hostId, listen: 'ws://127.0.0.1:0', wsAuth: 'capability-token' })).rejects.toMatchObject({
+    await expect(a.cli.conn.request('host/remotes/listen', { remoteId: b.hostId, listen: 'ws://127.0.0.1:0', wsAuth: 'capability-token' }, LONG)).rejects.toMatchObject({
       code: -32602,
       message: 'host/remotes/listen: `--ws-token-file` or `--ws-token-sha256` is required when `--ws-auth capability-token` is set',
     });
@@ -269,8 +272,8 @@ describe('RemotesService: one host controls another through a real relay', () =>
     await poll('the endpoint closed', () => fetch(`${http}/readyz`).then(() => 'open', () => 'closed'), (x) => x === 'closed');
 
     const other = a.attach('cli', 'second');
-    await other.conn.request('host/remotes/disconnect', { remoteId: b.hostId });
-    await expect(other.conn.request('host/remotes/listen', { remoteId: b.hostId, listen: 'ws://127.0.0.1:0' })).rejects.toMatchObject({
+    await other.conn.request('host/remotes/disconnect', { remoteId: b.hostId }, LONG);
+    await expect(other.conn.request('host/remotes/listen', { remoteId: b.hostId, listen: 'ws://127.0.0.1:0' }, LONG)).rejects.toMatchObject({
       message: `host/remotes/listen: Host B is not connected; turn its connection on first (codex-host remotes connect ${b.hostId})`,
     });
   });
