@@ -128,7 +128,7 @@ async function runTurn(d: WsDriver, cwd: string, text: string): Promise<{ status
   }
 }
 
-async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
+async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 45_000): Promise<T> {
   const deadline = Date.now() + ms;
   let last: T = await read();
   while (!ok(last)) {

@@ -161,6 +161,13 @@ describe('RemotesService: one host controls another through a real relay', () =>
     const { deviceId } = await a.list();
     expect(b.audit.entries).toContainEqual(expect.objectContaining({ client: { kind: 'host', id: deviceId, name: 'Host A' }, environmentId: 'local', decision: 'accept', outcome: 'applied' }));
     expect(a.audit.entries).toContainEqual(expect.objectContaining({ client: expect.objectContaining({ kind: 'tui' }), environmentId: `remote:${b.hostId}`, decision: 'accept' }));
+
+    // Every client of A is its own session on B, with its own engine connection there.
+    const second = await clientOfA(a, b.hostId);
+    await second.conn.request('initialize', { clientInfo: { name: 'a-tui-2' } }, LONG);
+    await b.engine.client(1);
+    // The status session, A's busy monitor of B, and the two clients.
+    await poll('four sessions of A on B', () => b.hub.clients().filter((x) => x.kind === 'host' && x.id === deviceId).length, (n) => n === 4);
   });
 
   it('says "Update required" with both versions when B\u2019s Codex is too old, and offers no usable environment', async () => {
