@@ -233,7 +233,8 @@ export class RemotesService {
       environmentId,
       name: rec.name,
       raw,
-      ready: () => active.port.state === 'running',
+      // The remote's current link (a connect after a refusal replaces it).
+      ready: () => this.#active.get(remoteId)?.port.state === 'running',
       logger: this.#d.logger.child(`endpoint ${remoteId.slice(0, 8)}`),
     });
     if (!this.#d.hub.clients().some((c) => c.id === callerId)) {
