@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Playwright specs (*.spec.ts) are not vitest files.
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'host/**/*.test.ts', 'relay/**/*.test.ts', 'e2e/**/*.test.ts', 'scripts/**/*.test.ts', 'electron/**/*.test.ts'],
+    include: ['shared/**/*.test.ts', 'host/**/*.test.ts', 'relay/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'e2e/**/*.test.ts', 'scripts/**/*.test.ts', 'electron/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'dist/**'],
     environment: 'node',
     pool: 'forks',

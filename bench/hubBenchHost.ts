@@ -72,7 +72,7 @@ export async function startHubBenchHost(workdir: string, env: NodeJS.ProcessEnv)
     version,
     stop: () => {
       stopped ??= (async () => {
-        await listener.close();
+        await listener.dispose();
         await proxy.close();
         await supervisor.stop();
       })();

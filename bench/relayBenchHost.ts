@@ -62,7 +62,7 @@ async function startRealHost(relayUrl: string, relayHttpUrl: string): Promise<{ 
   return {
     pairing,
     stop: async () => {
-      await client.stop();
+      await client.dispose();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

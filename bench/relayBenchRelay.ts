@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     sessionHandshakeTimeoutMs: 60_000,
   });
   const gc = (globalThis as { gc?: () => void }).gc;
-  const stop = () => void relay.close().then(() => process.exit(0));
+  const stop = () => void relay.dispose().then(() => process.exit(0));
   process.on('disconnect', stop);
   process.on('message', (m) => {
     if (m === 'stop') return stop();

@@ -61,7 +61,7 @@ export async function runRelay(flags: RelayFlags, out: (s: string) => void): Pro
   }
   out(`Codex Host relay listening on ${relay.url} (health: ${relay.httpUrl}/healthz). Press Ctrl+C to stop.`);
   await new Promise<void>((resolve) => {
-    const stop = () => void relay.close().then(resolve, resolve);
+    const stop = () => void relay.dispose().then(resolve, resolve);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

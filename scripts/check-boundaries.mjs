@@ -36,7 +36,23 @@ export const ALLOWED_PACKAGES = {
     'ssh-config',
     'web-push',
   ],
-  renderer: ['react', 'react-dom', 'zustand', 'qrcode', 'zod', '@noble/curves', '@noble/ciphers', '@noble/hashes', 'jsqr'],
+  // marked: markdown lexer (rendered to React elements, never to HTML); lowlight (+ its hast
+  // types): the lazily loaded syntax highlighter; @tanstack/react-virtual: the thread list.
+  renderer: [
+    'react',
+    'react-dom',
+    'zustand',
+    'qrcode',
+    'zod',
+    '@noble/curves',
+    '@noble/ciphers',
+    '@noble/hashes',
+    'jsqr',
+    'marked',
+    'lowlight',
+    'hast',
+    '@tanstack/react-virtual',
+  ],
   'electron/main': ['electron', 'ws', 'zod'],
   'electron/preload': ['electron'],
 };

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { HostInfo } from '../../shared/protocol/hostMethods.js';
 import { toDisplayName } from '../../shared/protocol/displayName.js';
 import { errorMessage } from '../../shared/util/errors.js';
-import { DisposableStore, toDisposable, type AsyncDisposable } from '../../shared/util/lifecycle.js';
+import { DisposableStore, type AsyncDisposable } from '../../shared/util/lifecycle.js';
 import type { Logger } from '../../shared/util/logger.js';
 import { FileAuditLog } from '../audit/auditLog.js';
 import { CONTROL_FILE_NAME } from '../control/controlFile.js';
@@ -32,6 +32,8 @@ import { startWsListener, type WsListener } from '../listener/wsListener.js';
 import { RELAY_STATE_FILE } from '../remote-access/embeddedRelay.js';
 import { REMOTES_FILE_NAME } from '../remotes/remotesStore.js';
 import type { BackoffOptions } from '../../shared/util/backoff.js';
+import type { SshConfig } from '../ssh/sshExtension.js';
+import { SSH_STATE_FILES } from '../ssh/sshStateFiles.js';
 import { DataDirError, prepareDataDir, type DataDirLayout } from '../storage/dataDir.js';
 import { DataDirLockedError, LOCK_FILE_NAME } from '../storage/dataDirLock.js';
 import { UnsafeDataDirError } from '../storage/strictModes.js';
@@ -43,8 +45,8 @@ export const AUDIT_FILE_NAME = 'audit.jsonl';
 
 /** Every file the host keeps in its data dir (strict modes check them; atomic ones get temp cleanup). */
 export const DATA_DIR_LAYOUT: DataDirLayout = {
-  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, REMOTES_FILE_NAME],
-  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, REMOTES_FILE_NAME],
+  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, REMOTES_FILE_NAME, ...SSH_STATE_FILES],
+  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, REMOTES_FILE_NAME, ...SSH_STATE_FILES],
   secretDirs: ['secrets'],
 };
 
@@ -71,6 +73,8 @@ export interface CreateHostOptions {
   readonly listener?: ListenerConfig;
   /** Remote access; off when absent (the relay and crypto code is then never loaded). */
   readonly remoteAccess?: RemoteAccessConfig;
+  /** SSH hosts as environments (docs/ssh.md); off when absent (the SSH code is then never loaded). */
+  readonly ssh?: SshConfig;
   /** Features beyond remote access, started after it. */
   readonly extensions?: readonly HostExtension[];
   /** Progress lines for the person starting the host ("starting the engine…"). */
@@ -112,7 +116,7 @@ export async function createHost(o: CreateHostOptions): Promise<HostHandle> {
     });
     const port = store.add(new SupervisedEnginePort(supervisor, engine.version));
     const audit = new FileAuditLog(path.join(dataDir, AUDIT_FILE_NAME));
-    store.add(toDisposable(() => audit.close()));
+    store.add(audit);
 
     // The name goes into pairing links and welcome records, which only take clean display names.
     const hostName = toDisplayName(o.hostName ?? os.hostname(), 'Codex Host');
@@ -127,7 +131,7 @@ export async function createHost(o: CreateHostOptions): Promise<HostHandle> {
       describe: () => describeHost(describers, listener),
       ...(o.platform ? { platform: o.platform } : {}),
     });
-    store.add(toDisposable(() => hub.stop()));
+    store.add(hub);
 
     for (const ext of await extensionsOf(o)) {
       progress(`starting ${ext.name}…`);
@@ -140,7 +144,7 @@ export async function createHost(o: CreateHostOptions): Promise<HostHandle> {
     if (o.listener) listener = await startListener(o.listener, hub, store, log);
 
     const control = await startControlEndpoint({ dataDir, hub, logger: log, version: HOST_VERSION });
-    store.add(toDisposable(() => control.stop()));
+    store.add(control);
 
     return {
       hub,
@@ -193,6 +197,7 @@ async function extensionsOf(o: CreateHostOptions): Promise<HostExtension[]> {
     const secretStore = o.remotes?.secretStore ?? o.remoteAccess?.secretStore ?? 'auto';
     out.push(createRemotes({ platform: o.platform ?? process.platform, secretStore, secretStores: o.secretStores, backoff: o.remotes?.backoff }));
   }
+  if (o.ssh) out.push((await import('../ssh/sshExtension.js')).createSshExtension({ env: o.env, ...o.ssh }));
   return [...out, ...(o.extensions ?? [])];
 }
 
@@ -208,7 +213,7 @@ async function startListener(config: ListenerConfig, hub: Hub, store: Disposable
   }).catch((err: unknown) => {
     throw new HostStartError(errorMessage(err));
   });
-  store.add(toDisposable(() => listener.close()));
+  store.add(listener);
   return listener;
 }
 

@@ -37,7 +37,7 @@ describe('FileAuditLog', () => {
     expect(problems).toEqual([expect.stringMatching(/^ENOENT/), undefined]);
     const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
     expect(lines.map((l) => l.decision)).toEqual(['decline']);
-    await log.close();
+    await log.dispose();
   });
 
   it('finds a problem ahead of the first approval with check()', async () => {
@@ -50,7 +50,7 @@ describe('FileAuditLog', () => {
     const file = path.join(dir, 'audit.jsonl');
     const log = new FileAuditLog(file);
     await Promise.all([log.append(entry('a')), log.append(entry('b'))]);
-    await log.close();
+    await log.dispose();
     expect((await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as AuditEntry).decision)).toEqual(['a', 'b']);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
@@ -61,7 +61,7 @@ describe('FileAuditLog', () => {
     await log.append(entry('first'));
     await rm(file);
     await log.append(entry('second'));
-    await log.close();
+    await log.dispose();
     expect((await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as AuditEntry).decision)).toEqual(['second']);
   });
 });

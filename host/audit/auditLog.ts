@@ -67,7 +67,7 @@ export class FileAuditLog implements AuditSink {
     return this.#run(async () => {}).catch(() => {});
   }
 
-  async close(): Promise<void> {
+  async dispose(): Promise<void> {
     await this.#chain;
     const fh = this.#handle;
     this.#handle = undefined;

@@ -2,6 +2,7 @@
  * `codex-host serve`: validates the flags, calls `createHost` (the composition the Electron
  * main shares) and keeps the host running until SIGINT/SIGTERM/SIGHUP, then disposes it.
  */
+import path from 'node:path';
 import { createLineLogger, type LogLevel } from '../../shared/util/logger.js';
 import { createHost, type HostHandle, type RemoteAccessConfig } from '../app/createHost.js';
 import { HostStartError } from '../app/hostApp.js';
@@ -12,6 +13,7 @@ import { HOST_VERSION } from '../version.js';
 import { CliError } from './cliError.js';
 import { displayNameProblem } from '../../shared/protocol/displayName.js';
 import { errorMessage } from '../../shared/util/errors.js';
+import { uiBridgeFromFlags } from '../ui-bridge/uiBridgeFlags.js';
 
 /** commander's camelCased `serve` flags; the listener ones are exactly `RawListenerOptions`. */
 export interface ServeFlags extends RawListenerOptions {
@@ -20,9 +22,13 @@ export interface ServeFlags extends RawListenerOptions {
   relay?: string;
   relayListen?: string;
   remote?: boolean;
+  ssh?: boolean;
+  sshConfig?: string;
   name?: string;
   secretStore?: string;
   logLevel?: string;
+  ui?: boolean;
+  uiListen?: string;
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -56,6 +62,10 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
     throw new CliError('--relay and --relay-listen cannot be combined with --no-remote', 2);
   }
 
+  const ui = uiBridgeFromFlags(flags);
+  if (flags.ssh === false && flags.sshConfig) throw new CliError('--ssh-config cannot be combined with --no-ssh', 2);
+  const ssh = flags.ssh === false ? undefined : { ...(flags.sshConfig ? { configFile: path.resolve(flags.sshConfig) } : {}) };
+
   // Signals are handled from the first moment: Ctrl+C while the engine is still starting (or a
   // closed terminal, SIGHUP) must not leave `codex app-server` running in its own process group.
   let stopRequested: NodeJS.Signals | undefined;
@@ -80,10 +90,12 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
       codexBin: flags.codexBin,
       listener,
       remoteAccess,
+      ssh,
       env: process.env,
       logger,
       hostName: flags.name,
       progress: (line) => logger.info(line),
+      ...(ui ? { extensions: [ui.extension] } : {}),
     });
   } catch (err) {
     for (const sig of signals) process.off(sig, onSignal);
@@ -100,6 +112,7 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
     if (info.hostId) out(`  host id:  ${info.hostId}`);
     out(`  data dir: ${host.dataDir}`);
     for (const w of info.warnings ?? []) out(`  warning:  ${w}`);
+    for (const l of ui?.bannerLines() ?? []) out(l);
     out(`Pair a phone with \`codex-host pair\`; check with \`codex-host status\`. Press Ctrl+C to stop.`);
     await new Promise<void>((resolve) => (onStopRequested = resolve));
   }

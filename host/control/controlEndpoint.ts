@@ -18,7 +18,7 @@ import { ControlFileSchema, controlFilePath, type ControlFile } from './controlF
 
 export interface ControlEndpoint {
   readonly url: string;
-  stop(): Promise<void>;
+  dispose(): Promise<void>;
 }
 
 export async function startControlEndpoint(o: { dataDir: string; hub: Hub; logger: Logger; version: string }): Promise<ControlEndpoint> {
@@ -41,8 +41,8 @@ export async function startControlEndpoint(o: { dataDir: string; hub: Hub; logge
   await writeJsonAtomic(file, content, 0o600);
   return {
     url: listener.url,
-    async stop() {
-      await listener.close();
+    async dispose() {
+      await listener.dispose();
       // Remove the file only if it is still ours (a second host may have replaced it).
       const current = await readJsonFile(file, ControlFileSchema).catch(() => undefined);
       if (current?.pid === process.pid && current.token === token) await rm(file, { force: true });

@@ -15,6 +15,11 @@ describe('parseCodexVersionOutput', () => {
     expect(parseCodexVersionOutput('\ncodex-cli 0.170.0-alpha.3\n').text).toBe('0.170.0-alpha.3');
   });
 
+  it('skips the warnings codex prints before its version (a binary under a temporary directory)', () => {
+    const out = 'WARNING: proceeding, even though we could not create PATH aliases: Refusing to create helper binaries under temporary dir\ncodex-cli 0.171.0\n';
+    expect(parseCodexVersionOutput(out).text).toBe('0.171.0');
+  });
+
   it('rejects output that is not a codex version line', () => {
     expect(() => parseCodexVersionOutput('Python 3.11.2')).toThrow(/expected "codex-cli X.Y.Z", got "Python 3.11.2"/);
     expect(() => parseCodexVersionOutput('')).toThrow(/expected "codex-cli X.Y.Z"/);

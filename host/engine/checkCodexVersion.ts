@@ -35,11 +35,16 @@ export function parseVersion(text: string): CodexVersion | undefined {
  * a codex version line (e.g. a different program was configured).
  */
 export function parseCodexVersionOutput(output: string): CodexVersion {
-  const line = output.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '';
-  const m = new RegExp(`^codex(?:-cli)?\\s+(${VERSION_RE.source})\\s*$`).exec(line);
-  const v = m?.[1] ? parseVersion(m[1]) : undefined;
-  if (!v) throw new Error(`parseCodexVersionOutput: expected "codex-cli X.Y.Z", got "${line.slice(0, 120)}"`);
-  return v;
+  const lines = output.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  // codex may print warnings before its version (e.g. "WARNING: proceeding, even though we could
+  // not create PATH aliases…" when it lives under a temporary directory): take the version line.
+  const re = new RegExp(`^codex(?:-cli)?\\s+(${VERSION_RE.source})\\s*$`);
+  for (const line of lines) {
+    const m = re.exec(line);
+    const v = m?.[1] ? parseVersion(m[1]) : undefined;
+    if (v) return v;
+  }
+  throw new Error(`parseCodexVersionOutput: expected "codex-cli X.Y.Z", got "${(lines[0] ?? '').slice(0, 120)}"`);
 }
 
 /** Semver-style order: negative when a < b; a pre-release sorts before its release. */

@@ -246,7 +246,7 @@ export class Hub {
   }
 
   /** Closes every client (host shutdown) and stops watching the engines. */
-  stop(reason = 'host is shutting down'): void {
+  dispose(reason = 'host is shutting down'): void {
     this.#stopping = true;
     for (const s of [...this.#sessions]) s.close(HubCloseCode.GoingAway, reason);
     void this.#store.dispose();
@@ -273,6 +273,7 @@ export class Hub {
         onRestart: (env) => this.#onEngineRestart(env),
         onStateChange: (env, state) => this.#onEngineState(env, state),
         onBusyChanged: (env, busy) => this.#onEnvironmentBusy(env, busy),
+        onInfoChange: () => this.#environmentsChanged(),
       },
       this.#o.logger.child(entry.id === LOCAL_ENVIRONMENT_ID ? 'engine' : `env ${entry.id}`),
       this.#o.hostVersion,

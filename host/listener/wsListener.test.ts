@@ -34,7 +34,7 @@ function captureLogger(lines: LogLine[]): Logger {
 
 const running: WsListener[] = [];
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((l) => l.close()));
+  await Promise.all(running.splice(0).map((l) => l.dispose()));
 });
 
 /** Starts a real listener on 127.0.0.1:0 whose connections echo every message back. */
@@ -106,7 +106,7 @@ describe('wsListener with --ws-auth capability-token (docs/engine.md §9 rows)',
       onConnection: (ws) => ws.on('message', (d) => ws.send(d)),
     });
   });
-  afterAll(() => listener.close());
+  afterAll(() => listener.dispose());
 
   it('binds a real port on 127.0.0.1', () => {
     expect(listener.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
@@ -173,7 +173,7 @@ describe('wsListener with --ws-auth signed-bearer-token (docs/engine.md §9 rows
       onConnection: (ws) => ws.on('message', (d) => ws.send(d)),
     });
   });
-  afterAll(() => listener.close());
+  afterAll(() => listener.dispose());
 
   const sign = (claims: Record<string, unknown>, alg = 'HS256', key = secret) => new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).sign(key);
   const valid = () => ({ iss: ISS, aud: AUD, exp: now() + 300 });
@@ -342,7 +342,7 @@ describe('wsListener bounds and lifecycle', () => {
     const ws = new WebSocket(listener.url);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const code = new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
-    await listener.close();
+    await listener.dispose();
     expect(await code).toBe(1001);
     const again = await start({ listen: `ws://127.0.0.1:${listener.port}` });
     expect(again.port).toBe(listener.port);

@@ -83,7 +83,7 @@ export interface WsListener {
   /** Number of admitted WebSocket connections right now. */
   connectionCount(): number;
   /** Stops accepting, closes every client (1001), and resolves when the port is released. */
-  close(): Promise<void>;
+  dispose(): Promise<void>;
 }
 
 /** Thrown when the listener cannot start (e.g. the port is taken). */
@@ -299,7 +299,7 @@ class Listener implements WsListener {
     });
   }
 
-  close(): Promise<void> {
+  dispose(): Promise<void> {
     this.#closed ??= (async () => {
       this.#closing = true;
       if (this.#heartbeat) clearInterval(this.#heartbeat);

@@ -17,7 +17,7 @@ const running: WsListener[] = [];
 const sockets: Socket[] = [];
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
-  await Promise.all(running.splice(0).map((l) => l.close()));
+  await Promise.all(running.splice(0).map((l) => l.dispose()));
 });
 
 async function start(): Promise<WsListener> {

@@ -82,7 +82,7 @@ export async function startEmbeddedRelay(o: EmbeddedRelayOptions): Promise<Relay
     try {
       const relay = await start(host, candidate);
       await writeJsonAtomic(stateFile, { version: 1, port: candidate }).catch(async (err: unknown) => {
-        await relay.close();
+        await relay.dispose();
         throw err;
       });
       o.logger.info('embedded relay port chosen and stored', { port: candidate, file: stateFile });

@@ -145,7 +145,7 @@ export class HostRelayClient {
   }
 
   /** Ends every session, closes the relay connection and stops reconnecting. */
-  async stop(): Promise<void> {
+  async dispose(): Promise<void> {
     if (this.#state === 'stopped') return;
     this.#setState('stopped');
     if (this.#retryTimer) clearTimeout(this.#retryTimer);

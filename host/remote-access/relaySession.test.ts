@@ -110,8 +110,8 @@ async function startHarness(options: Partial<HostRelayClientOptions> = {}, relay
   });
   h.client.onStateChange((s) => h.states.push(s));
   cleanups.push(async () => {
-    await h.client.stop();
-    await h.relay.close();
+    await h.client.dispose();
+    await h.relay.dispose();
     await rm(dir, { recursive: true, force: true });
   });
   h.client.start();
@@ -242,7 +242,7 @@ describe('relay session (host relay client + controller library)', () => {
     session.onReconnected((rpc) => reconnected.push(rpc));
     const first = session.rpc;
 
-    await h.relay.close();
+    await h.relay.dispose();
     await waitFor('host disconnected', () => h.client.state !== 'registered');
     await waitFor('controller reconnecting', () => session.state === 'reconnecting' || session.state === 'connecting');
     h.relay = await startRelay({ host: '127.0.0.1', port: h.relayPort });
@@ -316,7 +316,7 @@ describe('relay session (host relay client + controller library)', () => {
   it('reports an offline host (4404) when the host is not registered', async () => {
     const h = await startHarness();
     const { link } = h.pairing.start();
-    await h.client.stop();
+    await h.client.dispose();
     expect(h.client.state).toBe('stopped');
     const err = await rejection(pair(link, controllerDeps()));
     expect(err.kind).toBe('offline');

@@ -8,7 +8,7 @@
  */
 import { HOST_VERSION } from '../version.js';
 import type { HostExtension } from '../app/hostApp.js';
-import { DisposableStore, toDisposable } from '../../shared/util/lifecycle.js';
+import { DisposableStore } from '../../shared/util/lifecycle.js';
 import { signerFromIdentity } from '../../shared/crypto/identity.js';
 import { DeviceRegistry } from '../devices/deviceRegistry.js';
 import { openHostIdentity } from '../identity/hostIdentity.js';
@@ -47,7 +47,7 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
         if (o.relayUrl) address = relayAddressFromUrl(o.relayUrl);
         else {
           const relay = await startEmbeddedRelay({ dataDir, listen: o.relayListen, logger: logger.child('relay') });
-          store.add(toDisposable(() => relay.close()));
+          store.add(relay);
           address = relayAddressForBind(relay.host, relay.port);
         }
 
@@ -72,7 +72,7 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
         });
         feature.watchRelay(client);
         client.start();
-        store.add(toDisposable(() => client.stop()));
+        store.add(client);
 
         return {
           describe: () => ({

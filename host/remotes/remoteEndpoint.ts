@@ -20,7 +20,7 @@ export interface RemoteEndpoint {
   readonly url: string;
   readonly banner: string[];
   readonly warnings: readonly string[];
-  close(): Promise<void>;
+  dispose(): Promise<void>;
 }
 
 export interface RemoteEndpointOptions {
@@ -62,6 +62,6 @@ export async function startRemoteEndpoint(o: RemoteEndpointOptions): Promise<Rem
     url: listener.url,
     banner: listenerBannerLines(listener.url, config, `codex-host: ${o.name} (environment ${o.environmentId}) for codex --remote`),
     warnings: config.warnings,
-    close: () => listener.close(),
+    dispose: () => listener.dispose(),
   };
 }

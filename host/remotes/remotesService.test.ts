@@ -62,7 +62,7 @@ async function startB(relay: Relay, engine = new MemoryEngine(), existingDataDir
     stopped = true;
     features.dispose();
     await remote.dispose();
-    t.hub.stop();
+    t.hub.dispose();
   };
   cleanups.push(stop);
   const cli = t.attach('cli', 'b-cli');
@@ -93,7 +93,7 @@ async function startA() {
   cleanups.push(async () => {
     features.dispose();
     await service.dispose();
-    t.hub.stop();
+    t.hub.dispose();
   });
   const cli = t.attach('cli', 'a-cli');
   const labels: string[] = [];
@@ -109,7 +109,7 @@ async function startA() {
 
 async function relay(): Promise<Relay> {
   const r = await startRelay({ host: '127.0.0.1', port: 0 });
-  cleanups.push(() => r.close());
+  cleanups.push(() => r.dispose());
   return r;
 }
 

@@ -239,7 +239,7 @@ export class RemotesService {
     });
     if (!this.#d.hub.clients().some((c) => c.id === callerId)) {
       // The caller left while the listener started: nothing would ever close it.
-      await endpoint.close();
+      await endpoint.dispose();
       throw new RpcError(RpcErrorCode.InvalidRequest, 'host/remotes/listen: the calling connection has closed');
     }
     const list = this.#endpoints.get(callerId) ?? [];
@@ -402,13 +402,13 @@ export class RemotesService {
     const list = this.#endpoints.get(callerId);
     if (!list) return;
     this.#endpoints.delete(callerId);
-    for (const e of list) await e.endpoint.close().catch(() => {});
+    for (const e of list) await e.endpoint.dispose().catch(() => {});
   }
 
   async #closeEndpointsFor(remoteId: string): Promise<void> {
     for (const [caller, list] of [...this.#endpoints]) {
       const keep = list.filter((e) => e.remoteId !== remoteId);
-      for (const e of list) if (e.remoteId === remoteId) await e.endpoint.close().catch(() => {});
+      for (const e of list) if (e.remoteId === remoteId) await e.endpoint.dispose().catch(() => {});
       if (keep.length) this.#endpoints.set(caller, keep);
       else this.#endpoints.delete(caller);
     }

@@ -33,7 +33,10 @@ export function probeScript(marker: string): string {
     'c=$(command -v codex 2>/dev/null)',
     'if [ -z "$c" ]; then say nocodex; exit 0; fi',
     'say codex "$c"',
-    'v=$("$c" --version </dev/null 2>&1 | head -n 1)',
+    // the version line, not a warning codex may print first (it does when installed under /tmp);
+    // the first line otherwise, so a wrong binary is named in the error
+    'o=$("$c" --version </dev/null 2>&1)',
+    'v=$(printf "%s\\n" "$o" | grep -m 1 -E "^codex(-cli)? " || printf "%s\\n" "$o" | head -n 1)',
     'say version "$v"',
     '',
   ].join('\n');

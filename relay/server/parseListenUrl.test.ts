@@ -6,7 +6,7 @@ import { startRelayFromListenUrl } from './startRelayFromListenUrl.js';
 // startRelayFromListenUrl starts its own relay, so this file keeps its own teardown.
 let relay: Relay | undefined;
 afterEach(async () => {
-  await relay?.close();
+  await relay?.dispose();
   relay = undefined;
 });
 

@@ -163,7 +163,7 @@ describe('relay logs', () => {
     await host.peer.nextJson();
     host.peer.ws.close();
     await host.peer.waitClosed();
-    await r.close();
+    await r.dispose();
     const all = lines.join('\n');
     expect(all).toContain(shortId(host.hostId));
     expect(all).toContain(shortId(s.sid));
@@ -176,7 +176,7 @@ describe('relay shutdown', () => {
     const r = await start();
     const host = await registerTestHost(r.url);
     const s = await openTestSession(r.url, host);
-    await r.close();
+    await r.dispose();
     expect((await host.peer.waitClosed()).code).toBe(1001);
     expect(await s.controller.waitClosed()).toEqual({ code: 1001, reason: 'relay shutting down' });
     await expect(TestPeer.connect(`${r.url}/v1/host`)).rejects.toThrow();

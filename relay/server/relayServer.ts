@@ -49,7 +49,7 @@ export interface Relay {
   readonly host: string;
   readonly port: number;
   /** Closes every connection (1001) and the listener. Idempotent. */
-  close(): Promise<void>;
+  dispose(): Promise<void>;
   stats(): RelayStats;
 }
 
@@ -90,6 +90,6 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     host: addr.address,
     port: addr.port,
     stats: () => ({ ...router.stats(), connections: upgrades.connections, ...http.socketStats(), ...upgrades.counters }),
-    close: () => shutdown.run(),
+    dispose: () => shutdown.run(),
   };
 }

@@ -30,7 +30,7 @@ export function useRelay(defaults: RelayOptions = {}): RelayFixture {
   const peers: TestPeer[] = [];
   afterEach(async () => {
     for (const p of peers.splice(0)) p.ws.terminate();
-    await current?.close();
+    await current?.dispose();
     current = undefined;
   });
   const fixture: RelayFixture = {

@@ -4,7 +4,7 @@
  * a method of a feature that is off answers -32601 "<method>: <title> is off on this host".
  *
  * Features still to come declare their methods when their handlers are written: `power`
- * (keep-awake), `ssh` (SSH hosts), `audit` (the remote activity view), `listener` (listener settings).
+ * (keep-awake), `audit` (the remote activity view), `listener` (listener settings).
  */
 export const HOST_FEATURES = {
   /** host/info and notification subscriptions: always on. */
@@ -15,6 +15,8 @@ export const HOST_FEATURES = {
   remote: { title: 'remote access' },
   /** Controlling other hosts through the relay (docs/remotes.md): on unless the host runs on Windows. */
   remotes: { title: 'controlling other devices' },
+  /** SSH hosts as environments (shared/protocol/features/sshApi.ts): on unless the host runs with --no-ssh. */
+  ssh: { title: 'SSH hosts' },
 } as const satisfies Record<string, { title: string }>;
 
 export type HostFeature = keyof typeof HOST_FEATURES;

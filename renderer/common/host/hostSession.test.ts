@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { fakeHub } from '../testing/fakeEngine';
+import { HostModel } from './hostModel';
+import { HostSession, type SessionStatus } from './hostSession';
+
+const CLIENT = { name: 'test_window', title: 'Test', version: '0' };
+const until = async (cond: () => boolean, ms = 2000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('the host session', () => {
+  it('initializes with the experimental API on (thread/resume initialTurnsPage needs it)', async () => {
+    const hub = fakeHub();
+    const session = new HostSession({ connect: hub.connect, clientInfo: CLIENT });
+    session.start();
+    await until(() => session.status.kind === 'online');
+    expect(await hub.connections[0]!.initializeParams).toEqual({ clientInfo: CLIENT, capabilities: { experimentalApi: true, requestAttestation: false } });
+    session.stop();
+  });
+
+  it('reconnects after the transport closes, says so meanwhile, and tells listeners it is a reconnect', async () => {
+    const hub = fakeHub();
+    const statuses: SessionStatus['kind'][] = [];
+    const connects: boolean[] = [];
+    const session = new HostSession({ connect: hub.connect, clientInfo: CLIENT, initialBackoffMs: 10, random: () => 0.5 });
+    session.onStatus((s) => statuses.push(s.kind));
+    session.onConnected((e) => connects.push(e.reconnect));
+    session.start();
+    await until(() => connects.length === 1);
+    hub.connections[0]!.close(1006, 'network gone');
+    await until(() => connects.length === 2);
+    expect(connects).toEqual([false, true]);
+    expect(statuses).toEqual(['online', 'reconnecting', 'online']);
+    session.stop();
+  });
+
+  it('stops retrying when the close is final (a refused token) and says why', async () => {
+    const hub = fakeHub();
+    const session = new HostSession({
+      connect: hub.connect,
+      clientInfo: CLIENT,
+      initialBackoffMs: 10,
+      finalClose: (info) => (info.code === 4401 ? 'This page’s link is not valid' : undefined),
+    });
+    session.start();
+    await until(() => session.status.kind === 'online');
+    hub.connections[0]!.close(4401, 'wrong token');
+    await until(() => session.status.kind === 'refused');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(hub.connections).toHaveLength(1);
+    expect(session.status).toEqual({ kind: 'refused', reason: 'This page’s link is not valid' });
+  });
+
+  it('requests fail fast with a clear message while offline', async () => {
+    const session = new HostSession({ connect: () => Promise.reject(new Error('cannot reach the host')), clientInfo: CLIENT, initialBackoffMs: 1000 });
+    session.start();
+    await until(() => session.status.kind === 'reconnecting');
+    expect(session.status).toMatchObject({ kind: 'reconnecting', attempt: 1, lastError: 'cannot reach the host' });
+    await expect(session.request('thread/list', {})).rejects.toThrow('thread/list: not connected to the host');
+    session.stop();
+  });
+});
+
+describe('the host model (one place that wires notifications and requests into stores)', () => {
+  it('turns a server request into an approval card, sends the answer, and drops the card on serverRequest/resolved', async () => {
+    const hub = fakeHub({
+      'thread/list': () => ({ data: [], readStates: null, nextCursor: null, backwardsCursor: null }),
+      'model/list': () => ({ data: [], nextCursor: null }),
+      'host/info': () => ({
+        hostName: 'box',
+        platform: 'linux',
+        version: '0.1.0',
+        features: ['core', 'environments'],
+        engine: { state: 'running', restarts: 0 },
+        busy: false,
+        environments: [{ id: 'local', kind: 'local', name: 'box', state: 'running', restarts: 0, busy: false }],
+        audit: { state: 'ok' },
+        clients: [],
+      }),
+    });
+    const session = new HostSession({ connect: hub.connect, clientInfo: CLIENT });
+    const model = new HostModel(session);
+    session.start();
+    await until(() => model.connection.getState().hostInfo !== undefined);
+    expect(model.connection.getState().environments).toEqual([{ id: 'local', label: 'This computer', detail: 'box', kind: 'local' }]);
+    const conn = hub.connections[0]!;
+    const answer = conn.ask('item/commandExecution/requestApproval', { threadId: 'th', turnId: 'tu', itemId: 'it', command: 'ls', availableDecisions: ['accept', 'decline'] });
+    await until(() => model.approvals.getState().pending.length === 1);
+    model.approvals.getState().answer(model.approvals.getState().pending[0]!.requestId, { decision: 'accept' });
+    expect(await answer).toEqual({ decision: 'accept' });
+    conn.notify('serverRequest/resolved', { threadId: 'th', requestId: 1 });
+    await until(() => model.approvals.getState().pending.length === 0);
+    // a request this window does not know is refused, not left hanging
+    await expect(conn.ask('item/tool/call', { threadId: 'th' })).rejects.toThrow('not supported by this window');
+    model.dispose();
+  });
+});

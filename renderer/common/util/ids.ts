@@ -1,0 +1,14 @@
+/**
+ * Random ids made in the page. `crypto.randomUUID` exists only in secure contexts, and the
+ * phone may run over plain http on a LAN, so ids are made from `getRandomValues`, which
+ * exists everywhere.
+ */
+
+/** A random UUID v4 string (for `clientUserMessageId`: a send retried after a reconnect is not doubled). */
+export function newClientMessageId(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,0 +1,139 @@
+/** The sidebar: host and connection, environments, New thread, search, the thread list, Settings. */
+import { useEffect, useRef, useState } from 'react';
+import { useHostModel, useSelect } from '../common/host/HostProvider';
+import { Icon } from '../common/views/Icon';
+import { ThreadList } from '../common/views/ThreadList';
+import { useUi } from './uiContext';
+
+/** Typing pauses this long before the search goes to the host. */
+const SEARCH_DEBOUNCE_MS = 200;
+
+function ConnectionDot() {
+  const model = useHostModel();
+  const status = useSelect(model.connection, (s) => s.status);
+  const label = status.kind === 'online' ? 'Connected' : status.kind === 'refused' ? 'Not authorized' : status.kind === 'stopped' ? 'Closed' : 'Connecting';
+  const cls = status.kind === 'online' ? 'dot-online' : status.kind === 'refused' ? 'dot-error' : 'dot-attention';
+  return <span className={`dot ${cls}`} role="img" aria-label={label} title={label} />;
+}
+
+export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
+  const model = useHostModel();
+  const ui = useUi();
+  const screen = useSelect(ui, (s) => s.screen);
+  const envId = useSelect(ui, (s) => s.environmentId);
+  const info = useSelect(model.connection, (s) => s.hostInfo);
+  const environments = useSelect(model.connection, (s) => s.environments);
+  const online = useSelect(model.connection, (s) => s.status.kind === 'online');
+  const [search, setSearch] = useState('');
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const t = setTimeout(() => void model.threadList.getState().setSearch(search.trim()), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [search, model]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.metaKey || e.ctrlKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        searchRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const open = (threadId: string) => {
+    ui.getState().show({ kind: 'thread', threadId });
+    onNavigate?.();
+  };
+
+  return (
+    <aside className="sidebar" aria-label="Threads and environments">
+      <div className="sidebar-head">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            <Icon name="sparkle" />
+          </span>
+          <div className="brand-text">
+            <div className="brand-name">Codex Host</div>
+            <div className="brand-host ellipsis" title={info?.hostName}>
+              {info?.hostName ?? 'Connecting…'}
+            </div>
+          </div>
+          <ConnectionDot />
+        </div>
+      </div>
+
+      <nav className="sidebar-section" aria-label="Environments">
+        <div className="sidebar-label">Environments</div>
+        {(environments.length ? environments : [{ id: 'local', label: 'This computer', detail: '', kind: 'local' as const }]).map((e) => (
+          <button
+            key={e.id}
+            type="button"
+            className="nav-item"
+            aria-current={e.id === envId ? 'true' : undefined}
+            onClick={() => ui.getState().setEnvironment(e.id)}
+            title={e.detail ? `${e.label} · ${e.detail}` : e.label}
+          >
+            <Icon name={e.kind === 'local' ? 'computer' : 'server'} />
+            <span className="ellipsis" style={{ flex: 1 }}>
+              {e.label}
+            </span>
+            {e.detail ? <span className="nav-detail ellipsis">{e.detail}</span> : null}
+          </button>
+        ))}
+      </nav>
+
+      <div className="sidebar-actions">
+        <button
+          type="button"
+          className="btn new-thread-btn"
+          aria-current={screen.kind === 'new' ? 'page' : undefined}
+          onClick={() => {
+            ui.getState().show({ kind: 'new' });
+            onNavigate?.();
+          }}
+        >
+          <Icon name="plus" /> New thread
+        </button>
+        <div className="search">
+          <Icon name="search" />
+          <input ref={searchRef} className="input" type="search" placeholder="Search titles" aria-label="Search threads by title" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <kbd className="kbd">⌘K</kbd>
+        </div>
+      </div>
+
+      <div className="sidebar-list">
+        <ThreadList store={model.threadList} selectedId={screen.kind === 'thread' ? screen.threadId : undefined} onOpen={open} offline={!online} />
+      </div>
+
+      <div className="sidebar-foot">
+        <button
+          type="button"
+          className="nav-item"
+          aria-current={screen.kind === 'settings' ? 'page' : undefined}
+          onClick={() => {
+            ui.getState().show({ kind: 'settings', section: 'appearance' });
+            onNavigate?.();
+          }}
+        >
+          <Icon name="settings" /> Settings
+        </button>
+        <ThemeToggle />
+      </div>
+    </aside>
+  );
+}
+
+function ThemeToggle() {
+  const ui = useUi();
+  const theme = useSelect(ui, (s) => s.theme);
+  const next = theme === 'system' ? 'light' : theme === 'light' ? 'dark' : 'system';
+  const icon = theme === 'dark' ? 'moon' : theme === 'light' ? 'sun' : 'monitor';
+  return (
+    <button type="button" className="btn btn-ghost btn-icon" onClick={() => ui.getState().setTheme(next)} aria-label={`Theme: ${theme}. Switch to ${next}`} title={`Theme: ${theme}`}>
+      <Icon name={icon} />
+    </button>
+  );
+}
