@@ -4,13 +4,14 @@
  * the shared components are checked at phone width too.
  */
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
-import { useHostModel, useSelect, useThreadStore } from '../common/host/HostProvider';
+import { HostProvider, useHostModel, useSelect, useThreadStore } from '../common/host/HostProvider';
 import { Icon } from '../common/views/Icon';
 import { LoadingState } from '../common/views/States';
 import { BlockedScreen, ConnectionBanner } from './ConnectionBanner';
 import { NewThreadScreen } from './NewThreadScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { Sidebar } from './Sidebar';
+import { useActiveModel } from './environmentModels';
 import { useUi } from './uiContext';
 import { applyTheme } from './uiStore';
 
@@ -48,6 +49,7 @@ function OpenThread({ threadId, headerStart }: { readonly threadId: string; read
 
 export function App() {
   const model = useHostModel();
+  const active = useActiveModel();
   const ui = useUi();
   const screen = useSelect(ui, (s) => s.screen);
   const theme = useSelect(ui, (s) => s.theme);
@@ -78,13 +80,14 @@ export function App() {
     </button>
   ) : undefined;
 
+  // Threads live in the selected environment (its own model); Settings talks to the host itself.
   const main =
-    screen.kind === 'thread' ? (
-      <OpenThread threadId={screen.threadId} headerStart={back} />
-    ) : screen.kind === 'settings' ? (
+    screen.kind === 'settings' ? (
       <SettingsScreen section={screen.section} headerStart={back} />
     ) : (
-      <NewThreadScreen headerStart={back} />
+      <HostProvider model={active} key={active.session === model.session ? 'local' : ui.getState().environmentId}>
+        {screen.kind === 'thread' ? <OpenThread threadId={screen.threadId} headerStart={back} /> : <NewThreadScreen headerStart={back} />}
+      </HostProvider>
     );
 
   const showList = !narrow || listOpen;

@@ -1,10 +1,12 @@
 /** "New thread": choose the folder, write the first message; the thread opens as it starts. */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { errorMessage } from '../../shared/util/errors';
 import { useHostModel, useSelect } from '../common/host/HostProvider';
 import { Composer } from '../common/views/Composer';
 import { Icon } from '../common/views/Icon';
 import { useUi } from './uiContext';
+import { useEnvironmentModels } from './environmentModels';
+import { environmentStatus } from './settings/connections/ssh/sshLabels';
 
 const CWD_KEY = 'codexHost.lastCwd';
 
@@ -14,8 +16,16 @@ export function NewThreadScreen({ headerStart }: { readonly headerStart?: ReactN
   const threads = useSelect(model.threadList, (s) => s.threads);
   const online = useSelect(model.connection, (s) => s.status.kind === 'online');
   const hostName = useSelect(model.connection, (s) => s.hostInfo?.hostName);
-  const suggestions = useMemo(() => [...new Set(threads.map((t) => t.cwd))].slice(0, 12), [threads]);
+  // On an SSH host the thread runs there: its remembered projects are the folders to offer.
+  const envId = useSelect(ui, (s) => s.environmentId);
+  const local = useEnvironmentModels().local;
+  const env = useSelect(local.connection, (s) => s.environments.find((e) => e.id === envId));
+  const remote = env?.kind === 'ssh' ? env : undefined;
+  const projects = useRemoteProjects(local.session, remote?.label);
+  const suggestions = useMemo(() => [...new Set([...projects, ...threads.map((t) => t.cwd)])].slice(0, 12), [threads, projects]);
+  const remoteState = remote ? environmentStatus(remote) : undefined;
   const [cwd, setCwd] = useState(() => {
+    if (envId !== 'local') return '';
     try {
       return localStorage.getItem(CWD_KEY) ?? '';
     } catch {
@@ -42,7 +52,14 @@ export function NewThreadScreen({ headerStart }: { readonly headerStart?: ReactN
           </div>
           <h2 className="hero-title">What should Codex work on?</h2>
           <p className="hero-body">
-            Codex runs on {hostName ?? 'this host'} in the folder you choose, and asks before it does anything that needs your approval.
+            {remote ? (
+              <>
+                Codex runs on the SSH host <strong>{remote.label}</strong> in the folder you choose there, and asks before it does anything that needs your approval.
+                {remoteState && remoteState.text !== 'Connected' ? ` (${remoteState.text})` : ''}
+              </>
+            ) : (
+              <>Codex runs on {hostName ?? 'this host'} in the folder you choose, and asks before it does anything that needs your approval.</>
+            )}
           </p>
         </div>
       </div>
@@ -68,7 +85,7 @@ export function NewThreadScreen({ headerStart }: { readonly headerStart?: ReactN
           try {
             const folder = effectiveCwd.trim();
             try {
-              localStorage.setItem(CWD_KEY, folder);
+              if (!remote) localStorage.setItem(CWD_KEY, folder);
             } catch {
               // not remembered
             }
@@ -85,4 +102,24 @@ export function NewThreadScreen({ headerStart }: { readonly headerStart?: ReactN
       />
     </div>
   );
+}
+
+/** The remote projects of SSH host `alias` (`host/ssh/projects/list`), newest first; [] elsewhere. */
+function useRemoteProjects(session: { requestHost(method: `host/${string}`, params?: unknown): Promise<unknown> }, alias: string | undefined): string[] {
+  const [paths, setPaths] = useState<string[]>([]);
+  useEffect(() => {
+    if (!alias) return setPaths([]);
+    let live = true;
+    // The parser (and its schemas) load on first use, off the first screen's path.
+    import('./settings/connections/ssh/sshApiClient').then(
+      async ({ callSsh }) => {
+        const r = await callSsh(session, 'host/ssh/projects/list', { host: alias });
+        if (live) setPaths(r.projects.map((p) => p.path).reverse());
+      },
+    ).catch(() => undefined); // no projects offered: the folder is typed
+    return () => {
+      live = false;
+    };
+  }, [session, alias]);
+  return paths;
 }

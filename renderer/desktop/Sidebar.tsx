@@ -4,6 +4,8 @@ import { useHostModel, useSelect } from '../common/host/HostProvider';
 import { Icon } from '../common/views/Icon';
 import { ThreadList } from '../common/views/ThreadList';
 import { useUi } from './uiContext';
+import { useActiveModel } from './environmentModels';
+import { environmentStatus, TONE_CLASS } from './settings/connections/ssh/sshLabels';
 
 /** Typing pauses this long before the search goes to the host. */
 const SEARCH_DEBOUNCE_MS = 200;
@@ -18,19 +20,21 @@ function ConnectionDot() {
 
 export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
   const model = useHostModel();
+  // The threads listed are the selected environment's; the host and its environments are local's.
+  const active = useActiveModel();
   const ui = useUi();
   const screen = useSelect(ui, (s) => s.screen);
   const envId = useSelect(ui, (s) => s.environmentId);
   const info = useSelect(model.connection, (s) => s.hostInfo);
   const environments = useSelect(model.connection, (s) => s.environments);
-  const online = useSelect(model.connection, (s) => s.status.kind === 'online');
+  const online = useSelect(active.connection, (s) => s.status.kind === 'online');
   const [search, setSearch] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    const t = setTimeout(() => void model.threadList.getState().setSearch(search.trim()), SEARCH_DEBOUNCE_MS);
+    const t = setTimeout(() => void active.threadList.getState().setSearch(search.trim()), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [search, model]);
+  }, [search, active]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -67,22 +71,27 @@ export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
 
       <nav className="sidebar-section" aria-label="Environments">
         <div className="sidebar-label">Environments</div>
-        {(environments.length ? environments : [{ id: 'local', label: 'This computer', detail: '', kind: 'local' as const }]).map((e) => (
-          <button
-            key={e.id}
-            type="button"
-            className="nav-item"
-            aria-current={e.id === envId ? 'true' : undefined}
-            onClick={() => ui.getState().setEnvironment(e.id)}
-            title={e.detail ? `${e.label} · ${e.detail}` : e.label}
-          >
-            <Icon name={e.kind === 'local' ? 'computer' : 'server'} />
-            <span className="ellipsis" style={{ flex: 1 }}>
-              {e.label}
-            </span>
-            {e.detail ? <span className="nav-detail ellipsis">{e.detail}</span> : null}
-          </button>
-        ))}
+        {(environments.length ? environments : [{ id: 'local', label: 'This computer', detail: '', kind: 'local' as const }]).map((e) => {
+          // SSH hosts show their connection state (local's engine has its own banner).
+          const status = e.kind === 'ssh' ? environmentStatus(e) : undefined;
+          return (
+            <button
+              key={e.id}
+              type="button"
+              className="nav-item"
+              aria-current={e.id === envId ? 'true' : undefined}
+              onClick={() => ui.getState().setEnvironment(e.id)}
+              title={[e.label, e.detail, status?.text, e.lastError].filter(Boolean).join(' · ')}
+              data-testid={`environment-${e.id}`}
+            >
+              <Icon name={e.kind === 'local' ? 'computer' : 'server'} />
+              <span className="ellipsis" style={{ flex: 1 }}>
+                {e.label}
+              </span>
+              {status ? <span className={`${TONE_CLASS[status.tone]} nav-status ellipsis`}>{status.text}</span> : e.detail ? <span className="nav-detail ellipsis">{e.detail}</span> : null}
+            </button>
+          );
+        })}
       </nav>
 
       <div className="sidebar-actions">
@@ -105,7 +114,7 @@ export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
       </div>
 
       <div className="sidebar-list">
-        <ThreadList store={model.threadList} selectedId={screen.kind === 'thread' ? screen.threadId : undefined} onOpen={open} offline={!online} />
+        <ThreadList store={active.threadList} selectedId={screen.kind === 'thread' ? screen.threadId : undefined} onOpen={open} offline={!online} />
       </div>
 
       <div className="sidebar-foot">

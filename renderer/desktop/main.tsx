@@ -8,12 +8,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../common/styles/common.css';
 import './desktop.css';
-import { HostModel } from '../common/host/hostModel';
 import { HostProvider } from '../common/host/HostProvider';
 import { HostSession } from '../common/host/hostSession';
 import { App } from './App';
 import { bridgeUrlForPage, finalBridgeClose, openBridgeTransport } from './bridgeTransport';
 import { BlockedScreen } from './ConnectionBanner';
+import { EnvironmentModels, EnvironmentModelsProvider } from './environmentModels';
 import { UiProvider } from './uiContext';
 import { applyTheme, createUiStore } from './uiStore';
 
@@ -56,23 +56,31 @@ if (!token) {
   );
 } else {
   const url = bridgeUrlForPage(location);
-  const session = new HostSession({
-    connect: () => openBridgeTransport(url, token),
-    clientInfo: { name: 'codex_host_desktop', title: 'Codex Host', version: '0.1.0' },
-    finalClose: finalBridgeClose,
-  });
-  const model = new HostModel(session);
+  // One session per environment the window uses (environmentModels.tsx); each selects its
+  // environment on the hub before initialize.
+  const models = new EnvironmentModels(
+    (environmentId) =>
+      new HostSession({
+        connect: () => openBridgeTransport(url, token),
+        clientInfo: { name: 'codex_host_desktop', title: 'Codex Host', version: '0.1.0' },
+        finalClose: finalBridgeClose,
+        environmentId,
+      }),
+  );
+  const session = models.local.session;
   // Tests and the "kill the socket" drill in docs/renderer.md reach the session here.
   (window as unknown as { __codexHost?: unknown }).__codexHost = { dropConnection: () => session.dropConnection() };
   root.render(
     <StrictMode>
       <UiProvider store={ui}>
-        <HostProvider model={model}>
-          <App />
-        </HostProvider>
+        <EnvironmentModelsProvider models={models}>
+          <HostProvider model={models.local}>
+            <App />
+          </HostProvider>
+        </EnvironmentModelsProvider>
       </UiProvider>
     </StrictMode>,
   );
   session.start();
-  window.addEventListener('pagehide', () => model.dispose());
+  window.addEventListener('pagehide', () => models.dispose());
 }

@@ -66,7 +66,8 @@ export function createUiStore() {
       }
     },
     setEnvironment(environmentId) {
-      set({ environmentId });
+      // A thread belongs to one environment's engine: switching shows New thread there.
+      set((s) => (s.environmentId === environmentId ? s : { environmentId, screen: { kind: 'new' } }));
     },
   }));
 }

@@ -21,6 +21,12 @@ export interface EnvironmentSummary {
   /** A second line (host name, user@host). */
   readonly detail: string;
   readonly kind: 'local' | 'ssh';
+  /** The engine's state as the host reports it (`running`, `starting`, `restarting`, `failed`, `stopped`). */
+  readonly state?: string;
+  /** Progress while it is not running (an SSH host's `connecting`, `checking-codex`, …). */
+  readonly phase?: string;
+  /** The host's last error for it (admin windows only). */
+  readonly lastError?: string;
 }
 
 /** The parsers (and the schema library) arrive in their own chunk, after the first paint. */
@@ -36,20 +42,49 @@ export async function fetchHostInfo(caller: HostMethodCaller): Promise<HostInfo>
  * `host/environments/list` yet) offer exactly one: this computer.
  */
 export async function fetchEnvironments(caller: HostMethodCaller, info: HostInfo): Promise<EnvironmentSummary[]> {
-  const local: EnvironmentSummary = { id: 'local', label: 'This computer', detail: info.hostName, kind: 'local' };
   let raw: unknown;
   try {
     raw = await caller.requestHost('host/environments/list');
   } catch (err) {
-    if (err instanceof RpcError && (err.code === RpcErrorCode.MethodNotFound || err.code === RpcErrorCode.InvalidRequest)) return [local];
+    if (err instanceof RpcError && (err.code === RpcErrorCode.MethodNotFound || err.code === RpcErrorCode.InvalidRequest)) return [localEnvironment(info.hostName)];
     throw err;
   }
+  return summarizeEnvironments(raw, info.hostName);
+}
+
+function localEnvironment(hostName: string): EnvironmentSummary {
+  return { id: 'local', label: 'This computer', detail: hostName, kind: 'local' };
+}
+
+/**
+ * A `host/environments/list` result or a `host/environments/changed` notification's params
+ * (both `{environments}`) as the sidebar shows them; `local` is added first when the hub does
+ * not list it.
+ */
+export async function summarizeEnvironments(raw: unknown, hostName: string): Promise<EnvironmentSummary[]> {
+  const info = { hostName };
+  const local = localEnvironment(hostName);
   const parsed = (await schemas()).parseEnvironmentList(raw);
   const list = parsed.environments.map((e): EnvironmentSummary => ({
     id: e.id,
     label: e.label ?? e.name ?? e.id,
     detail: e.detail ?? (e.id === 'local' ? info.hostName : ''),
     kind: e.kind ?? (e.id === 'local' ? 'local' : 'ssh'),
+    ...(e.state ? { state: e.state } : {}),
+    ...(e.phase ? { phase: e.phase } : {}),
+    ...(e.lastError ? { lastError: e.lastError } : {}),
   }));
   return list.some((e) => e.id === 'local') ? list : [local, ...list];
+}
+
+/**
+ * Asks the hub for live environment changes (`host/environments/changed`) on this connection.
+ * A hub without the notification (older, or the feature off) simply never sends it.
+ */
+export async function subscribeEnvironmentChanges(caller: HostMethodCaller): Promise<void> {
+  try {
+    await caller.requestHost('host/notifications/subscribe', { methods: ['host/environments/changed'] });
+  } catch {
+    // not offered: the list is read again on every reconnect
+  }
 }

@@ -15,6 +15,9 @@ const EnvironmentListSchema = z.object({
         name: z.string().max(256).optional(),
         detail: z.string().max(256).optional(),
         kind: z.enum(['local', 'ssh']).optional(),
+        state: z.string().max(64).optional(),
+        phase: z.string().max(64).optional(),
+        lastError: z.string().max(2000).optional(),
       }),
     )
     .max(256),

@@ -14,7 +14,7 @@ import { createConnectionStore, type ConnectionStore } from '../stores/connectio
 import { createModelsStore, type ModelsStore } from '../stores/modelsStore';
 import { createThreadListStore, type ThreadListStore } from '../stores/threadListStore';
 import { createThreadStore, type ThreadStore } from '../stores/threadStore';
-import { fetchEnvironments, fetchHostInfo } from './hostApi';
+import { fetchEnvironments, fetchHostInfo, subscribeEnvironmentChanges, summarizeEnvironments } from './hostApi';
 import type { HostSession } from './hostSession';
 
 export interface StartThreadOptions {
@@ -106,6 +106,14 @@ export class HostModel {
   }
 
   #onNotification(method: string, params: unknown): void {
+    if (method === 'host/environments/changed') {
+      const hostName = this.connection.getState().hostInfo?.hostName ?? '';
+      void summarizeEnvironments(params, hostName).then(
+        (environments) => this.connection.setState({ environments }),
+        () => undefined, // an unreadable notification leaves the list as it was
+      );
+      return;
+    }
     this.threadList.getState().applyNotification(method, params);
     const p = (params ?? {}) as Record<string, unknown>;
     const threadId = typeof p.threadId === 'string' ? p.threadId : undefined;
@@ -128,6 +136,7 @@ export class HostModel {
     if (this.models.getState().phase !== 'ready') void this.models.getState().load();
     try {
       const info = await fetchHostInfo(this.session);
+      await subscribeEnvironmentChanges(this.session);
       const environments = await fetchEnvironments(this.session, info);
       this.connection.setState({ hostInfo: info, environments, infoError: undefined });
     } catch (err) {

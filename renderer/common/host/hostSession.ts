@@ -31,6 +31,11 @@ export interface HostSessionOptions {
   /** Opens a fresh transport to the hub (rejects when it cannot). */
   readonly connect: () => Promise<Transport>;
   readonly clientInfo: ClientInfo;
+  /**
+   * The hub environment this session works in (`host/environment/select` before every
+   * `initialize`); default `local`, which needs no select.
+   */
+  readonly environmentId?: string;
   /** A close that must not be retried returns the sentence to show; anything else is retried. */
   readonly finalClose?: (info: CloseInfo) => string | undefined;
   /** A failure of `connect` that must not be retried (same contract as `finalClose`). */
@@ -162,6 +167,8 @@ export class HostSession implements EngineRequester {
     });
     this.#connection = conn;
     try {
+      const env = this.#o.environmentId;
+      if (env && env !== 'local') await conn.requestHost('host/environment/select', { environmentId: env });
       await conn.initialize(this.#o.clientInfo);
     } catch (err) {
       if (this.#connection === conn) this.#connection = undefined;

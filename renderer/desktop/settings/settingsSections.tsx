@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import type { IconName } from '../../common/views/Icon';
 import { AboutSection } from './AboutSection';
 import { AppearanceSection } from './AppearanceSection';
+import { SshSection } from './connections/ssh/SshSection';
 
 export interface SettingsSection {
   readonly id: string;
@@ -16,5 +17,6 @@ export interface SettingsSection {
 
 export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { id: 'appearance', label: 'Appearance', icon: 'sun', render: () => <AppearanceSection /> },
+  { id: 'ssh', label: 'SSH', icon: 'server', render: () => <SshSection /> },
   { id: 'about', label: 'About this host', icon: 'server', render: () => <AboutSection /> },
 ];
