@@ -68,7 +68,9 @@ function auditLines(side: Side): { client: { kind: string; name: string }; envir
 async function openApp(url: string, o: { width: number; height?: number; scheme?: 'light' | 'dark' } = { width: 1280 }): Promise<Page> {
   const { page } = await newPage(browser, { width: o.width, height: o.height ?? 800, colorScheme: o.scheme ?? 'light' });
   await page.goto(url);
-  await page.getByTestId('new-thread').or(page.getByTestId('thread-view')).first().waitFor({ timeout: UI_TIMEOUT });
+  // Desktop: the sidebar and New thread; phone: the sidebar alone (one pane at a time).
+  await page.getByRole('button', { name: 'Settings' }).waitFor({ timeout: UI_TIMEOUT });
+  await page.getByTestId('new-thread').or(page.getByTestId('thread-view')).or(page.getByText('No threads yet')).first().waitFor({ timeout: UI_TIMEOUT });
   return page;
 }
 
@@ -150,6 +152,13 @@ describe('Control other devices in the desktop UI', () => {
     await dialog.getByLabel('Pairing link').fill(await pairLink(a));
     await dialog.getByRole('button', { name: 'Add device' }).click();
     await expect.poll(() => dialog.getByRole('alert').textContent(), { timeout: UI_TIMEOUT }).toBe('This is this host\u2019s own pairing link; paste it on the other host');
+    await shootAll('add-refused', async (p) => {
+      await p.getByTestId('other-devices-tab').getByRole('button', { name: 'Add' }).click();
+      const d = p.getByTestId('remote-add');
+      await d.getByLabel('Pairing link').fill(await pairLink(a));
+      await d.getByRole('button', { name: 'Add device' }).click();
+      await d.getByRole('alert').waitFor({ timeout: UI_TIMEOUT });
+    });
     await shootAll('add-dialog', async (p) => {
       await p.getByTestId('other-devices-tab').getByRole('button', { name: 'Add' }).click();
       await p.getByTestId('remote-add').getByLabel('Pairing link').fill('https://relay.example/pair#p=AAAA');
@@ -182,10 +191,10 @@ describe('Control other devices in the desktop UI', () => {
     // Rename: the row and the sidebar's environment take the new name.
     await menu(page, bId, 'Rename');
     const rename = page.getByTestId('remote-rename');
-    await rename.getByLabel('Name').fill('Build box');
+    await rename.getByRole('textbox', { name: /^Name/ }).fill('Build box');
     await shootAll('rename', async (p) => {
       await menu(p, bId, 'Rename');
-      await p.getByTestId('remote-rename').getByLabel('Name').fill('Build box');
+      await p.getByTestId('remote-rename').getByRole('textbox', { name: /^Name/ }).fill('Build box');
     });
     await rename.getByRole('button', { name: 'Save' }).click();
     await rename.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
@@ -234,20 +243,22 @@ describe('Control other devices in the desktop UI', () => {
     const row = rowOf(page, bId);
     const subtitle = row.getByTestId('remote-subtitle');
     const toggle = row.getByRole('switch', { name: 'Connect Build box' });
+    // The switch a person clicks (the input itself is invisible under it).
+    const flip = () => row.locator('.ssh-switch-track').click();
 
-    await toggle.click();
+    await flip();
     await expect.poll(() => subtitle.textContent(), { timeout: UI_TIMEOUT }).toBe('Disconnected');
     expect(await toggle.isChecked()).toBe(false);
     await expect.poll(() => page.getByTestId(`environment-remote:${bId}`).count(), { timeout: UI_TIMEOUT }).toBe(0);
     const list = JSON.parse((await runCliAsync(['remotes', '--json', '--data-dir', a.dataDir], a.home.env)).stdout) as { remotes: { id: string; autoConnect: boolean }[] };
     expect(list.remotes.find((r) => r.id === bId)?.autoConnect).toBe(false);
     await shootAll('disconnected');
-    await toggle.click();
+    await flip();
     await expect.poll(() => subtitle.textContent(), { timeout: UI_TIMEOUT }).toBe('Connected');
     // The menu's Disconnect is the same toggle.
     await menu(page, bId, 'Disconnect');
     await expect.poll(() => subtitle.textContent(), { timeout: UI_TIMEOUT }).toBe('Disconnected');
-    await toggle.click();
+    await flip();
     await expect.poll(() => subtitle.textContent(), { timeout: UI_TIMEOUT }).toBe('Connected');
 
     // B revokes A: the row says so at once (a live notification), the toggle cannot turn it back on.
@@ -303,7 +314,7 @@ describe('Control other devices in the desktop UI', () => {
     }
     // Every state was saved in every variant.
     const files = await readdir(SHOTS);
-    for (const s of ['empty', 'add-dialog', 'connected', 'details', 'rename', 'disconnected', 'removed-by-host', 'remove-confirm']) {
+    for (const s of ['empty', 'add-dialog', 'add-refused', 'connected', 'details', 'rename', 'disconnected', 'removed-by-host', 'remove-confirm']) {
       for (const v of VARIANTS) expect(files).toContain(`${s}-${v.size}-${v.scheme}.png`);
     }
   }, 180_000);

@@ -46,6 +46,24 @@ describe('RemoteEnginePort', () => {
     expect(port.version).toBe('0.171.0');
   });
 
+  it('tells the hub when what its environment shows changed without a state change: a new failure message, a rename', () => {
+    const link = new FakeLink();
+    const port = new RemoteEnginePort(link, () => undefined);
+    let infos = 0;
+    port.onInfoChange(() => infos++);
+    link.set({ phase: 'connecting' });
+    expect(infos).toBe(0); // a state change (stopped → starting) is its own notification
+    // Still starting, but now with a reason.
+    link.set({ phase: 'retrying', message: 'connection refused' });
+    expect([port.state, infos]).toEqual(['starting', 1]);
+    link.set({ phase: 'retrying', message: 'connection refused' });
+    expect(infos).toBe(1);
+    link.set({ phase: 'retrying', message: 'the relay is not reachable' });
+    expect(infos).toBe(2);
+    port.nameChanged();
+    expect(infos).toBe(3);
+  });
+
   it('opens one end-to-end session per connect while running, and refuses otherwise with the reason', async () => {
     const link = new FakeLink();
     const port = new RemoteEnginePort(link, () => undefined);

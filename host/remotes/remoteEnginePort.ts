@@ -24,6 +24,7 @@ export class RemoteEnginePort implements EnginePort, Disposable {
   readonly #version: () => string | undefined;
   readonly #states = new Emitter<EngineState>();
   readonly #restartsFired = new Emitter<void>();
+  readonly #infoChanged = new Emitter<void>();
   readonly #store = new DisposableStore();
   #state: EngineState;
   #everRunning = false;
@@ -33,10 +34,17 @@ export class RemoteEnginePort implements EnginePort, Disposable {
     this.#link = link;
     this.#version = version;
     this.#state = this.#map(link.status);
+    let lastMessage = link.status.message;
     this.#store.add(
       link.onChange((s) => {
         const next = this.#map(s);
-        if (next === this.#state) return;
+        if (next === this.#state) {
+          // The message (lastError) can change while the state stays, e.g. between two retries.
+          if (s.message !== lastMessage) this.#infoChanged.fire();
+          lastMessage = s.message;
+          return;
+        }
+        lastMessage = s.message;
         this.#state = next;
         this.#states.fire(next);
       }),
@@ -78,10 +86,21 @@ export class RemoteEnginePort implements EnginePort, Disposable {
     return this.#restartsFired.on(listener);
   }
 
+  /** Fired when what the environment list shows changed without a state change (its name, its last error). */
+  onInfoChange(listener: () => void): Disposable {
+    return this.#infoChanged.on(listener);
+  }
+
+  /** The environment's name changed (a rename): clients are told through `host/environments/changed`. */
+  nameChanged(): void {
+    this.#infoChanged.fire();
+  }
+
   dispose(): void {
     void this.#store.dispose();
     this.#states.clear();
     this.#restartsFired.clear();
+    this.#infoChanged.clear();
   }
 
   #map(s: LinkStatus): EngineState {

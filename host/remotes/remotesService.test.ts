@@ -138,8 +138,14 @@ describe('RemotesService: one host controls another through a real relay', () =>
     const envs = (await a.cli.conn.request('host/environments/list', undefined, LONG)) as { environments: { id: string; kind: string; name: string; state: string }[] };
     expect(envs.environments).toContainEqual(expect.objectContaining({ id: `remote:${b.hostId}`, kind: 'remote', name: 'Host B', state: 'running', version: '0.169.0' }));
 
-    // Rename shows at once, in the list and in the environment's name.
+    // Rename shows at once, in the list and in the environment's name (and clients are told).
+    const envChanges: unknown[] = [];
+    a.cli.conn.onNotification('host/environments/changed', (p) => envChanges.push(p));
+    await a.cli.conn.request('host/notifications/subscribe', { methods: ['host/remotes/changed', 'host/environments/changed'] }, LONG);
     await a.cli.conn.request('host/remotes/rename', { remoteId: b.hostId, name: 'Build box' }, LONG);
+    await poll('environments/changed after the rename', async () => envChanges, (c) =>
+      c.some((p) => (p as { environments: { id: string; name: string }[] }).environments.some((e) => e.id === `remote:${b.hostId}` && e.name === 'Build box')),
+    );
     expect((await a.remoteState(b.hostId))?.name).toBe('Build box');
     const renamed = (await a.cli.conn.request('host/environments/list', undefined, LONG)) as { environments: { id: string; name: string }[] };
     expect(renamed.environments.find((e) => e.id === `remote:${b.hostId}`)?.name).toBe('Build box');

@@ -172,6 +172,8 @@ export class RemotesService {
   async rename(remoteId: string, name: string): Promise<RemoteInfo> {
     this.#known(remoteId, 'rename');
     const rec = await this.#save(() => this.#d.records.update(remoteId, (r) => ({ ...r, name })), 'rename');
+    // Its environment is named after it: the sidebars of this host's clients follow.
+    this.#active.get(remoteId)?.port.nameChanged();
     const view = this.#view(rec!);
     this.#notify('renamed', view);
     return view;

@@ -18,7 +18,7 @@ export function RemoteDetailsDialog({ remote, onClose }: { readonly remote: Remo
   rows.push(['Relay', d.relay], ['Added', new Date(remote.addedAt).toLocaleString()]);
   return (
     <SshDialog title={`Details — ${remote.name}`} onClose={onClose} testId="remote-details">
-      <dl className="ssh-details">
+      <dl className="ssh-details od-details">
         {rows.map(([k, v]) => (
           <div className="ssh-details-row" key={k}>
             <dt>{k}</dt>
