@@ -98,6 +98,7 @@ async function menu(page: Page, id: string, item: string): Promise<void> {
  * tab (the state is the host's, so every window shows it), with `prepare` opening a dialog.
  */
 async function shootAll(name: string, prepare?: (page: Page) => Promise<void>): Promise<void> {
+  if (process.env.OD_NO_SHOTS) return;
   await mkdir(SHOTS, { recursive: true });
   for (const v of VARIANTS) {
     const page = await openApp(a.url, { width: v.width, height: v.height, scheme: v.scheme });
@@ -209,6 +210,8 @@ describe('Control other devices in the desktop UI', () => {
     await expect.poll(() => hero.textContent(), { timeout: UI_TIMEOUT }).toContain('Codex runs on Build box, another device you control');
     await page.getByLabel('Folder to work in').fill(b.home.workdir);
     await page.getByLabel('Message', { exact: true }).fill('please RUN touch from-a-ui.txt && echo shell-ran-ok');
+    // The window's own session to B's environment is open once Send is offered.
+    await expect.poll(() => page.getByRole('button', { name: 'Send' }).isEnabled(), { timeout: UI_TIMEOUT }).toBe(true);
     await page.keyboard.press('Enter');
     const card = page.getByTestId('approval-card');
     await card.waitFor({ timeout: UI_TIMEOUT });
