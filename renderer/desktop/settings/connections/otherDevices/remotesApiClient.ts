@@ -46,5 +46,6 @@ export function remotesErrorText(err: unknown): string {
     if (typeof reason === 'string' && reason) return reason;
   }
   const text = errorMessage(err).replace(/^host\/remotes\/[a-z]+: /, '');
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  // A sentence starts with a capital, unless it starts with a name (`remotes.json`, a path).
+  return /^[a-z][a-z']*(\s|$)/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }
