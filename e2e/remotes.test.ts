@@ -7,6 +7,7 @@
  * revokes A and A shows "Removed by Host B".
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -264,6 +265,62 @@ describe('one host controls another through the relay', () => {
     expect(err).toContain('Stopped the endpoint.');
     // The endpoint ended with the command.
     await expect(fetch(`${url!.replace('ws://', 'http://')}/readyz`)).rejects.toThrow();
+  }, 180_000);
+
+  it('the endpoint takes the listener\u2019s auth options: the TUI with the token drives B, a wrong token is refused, and every TUI is its own session on B', async () => {
+    const token = randomBytes(32).toString('base64url');
+    const tokenFile = join(a.home.root, 'endpoint-token');
+    await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
+    const aDevice = (await remotes(a)).deviceId!;
+    const sessionsOnB = async () => (await devices(b)).find((d) => d.deviceId === aDevice)?.connected ?? 0;
+    const before = await sessionsOnB();
+    const child = spawn(process.execPath, [CLI, 'remotes', 'connect', b.host.hostId!, '--listen', 'ws://127.0.0.1:0', '--ws-auth', 'capability-token', '--ws-token-file', tokenFile, '--data-dir', a.dataDir], {
+      env: a.home.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const url = await poll('the endpoint banner', async () => /listening on: (ws:\/\/\S+)/.exec(out)?.[1], (u) => u !== undefined, 20_000);
+    expect(out).toContain('auth: capability token');
+    expect(out).not.toContain(token);
+
+    // Without the token the upgrade is refused before any session to B exists.
+    await expect(openWsDriver(url!)).rejects.toThrow(/401/);
+    // A second client with the token, alongside the TUI: each is its own session on B.
+    const other = await openWsDriver(url!, { headers: { Authorization: `Bearer ${token}` } });
+    drivers.push(other);
+    await other.initialize('second-client');
+
+    const tuiHome = join(a.home.root, 'tui-home-token');
+    await mkdir(tuiHome, { recursive: true });
+    await writeFile(join(tuiHome, 'config.toml'), 'check_for_update_on_startup = false\n');
+    const s = TmuxSession.start(`remotes-tui-token-${process.pid}`, [codex, '--remote', url!, '--remote-auth-token-env', 'CODEX_HOST_TEST_TOKEN'], {
+      cwd: b.home.workdir,
+      env: { CODEX_HOME: tuiHome, CODEX_HOST_TEST_TOKEN: token },
+    });
+    sessions.push(s);
+    await s.waitFor(/Ask Codex to do anything/, 45_000);
+    await poll('two more sessions of A on B', sessionsOnB, (n) => n >= before + 2, 30_000);
+    s.type('please RUN touch tui-token-on-b.txt && echo shell-ran-ok');
+    let asking = '';
+    for (let attempt = 0; attempt < 3 && !asking; attempt++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      s.press('Enter');
+      asking = await s.waitFor(/Would you like to run the following command\?/, attempt === 2 ? 45_000 : 15_000).catch(() => '');
+    }
+    expect(asking).toContain('$ touch tui-token-on-b.txt && echo shell-ran-ok');
+    s.press('y');
+    const screen = await s.waitFor(/✔ You approved codex to run touch tui-token-on-b\.txt[\s\S]*Worked for/, 45_000);
+    expect(screen).toContain('shell-ran-ok');
+    expect(existsSync(join(b.home.workdir, 'tui-token-on-b.txt'))).toBe(true);
+    s.kill();
+    other.terminate();
+    await poll('the sessions end with their clients', sessionsOnB, (n) => n <= before, 30_000);
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
   }, 180_000);
 
   it('B controls A at the same time: both directions work at once', async () => {
