@@ -3,9 +3,10 @@
  * playwright-core), with two real hosts and a real relay on loopback: host B shows a pairing
  * link, the person pastes it into host A's UI, sees B Connected, reads its Details, renames it,
  * runs a turn on B from A's threads view (answering the approval there; B's audit log names
- * A), turns the Connect toggle off and on, B revokes A ("Removed by {name}"), and A removes it.
- * A host on Windows never offers the section. Every state is saved at phone and desktop size,
- * light and dark, to test-results/screens/remotes/.
+ * A), continues a thread another client of B started, turns the Connect toggle off and on,
+ * B revokes A ("Removed by {name}"), and A removes it. A host on Windows never offers the
+ * section. Every state is saved at phone and desktop size, light and dark, to
+ * test-results/screens/remotes/.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { createCodexHome, type CodexHomeFixture } from '../fixtures/codexHome.js
 import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
 import { REPO_ROOT, runCliAsync, startHostProcess, type HostProcess } from '../fixtures/hostProcess.js';
 import { startRelayProcess, type RelayProcess } from '../fixtures/relayProcess.js';
+import { openWsDriver } from '../fixtures/wsDriver.js';
 import { launchBrowser, newPage } from './appFixture.js';
 
 const UI_TIMEOUT = 45_000;
@@ -98,7 +100,6 @@ async function menu(page: Page, id: string, item: string): Promise<void> {
  * tab (the state is the host's, so every window shows it), with `prepare` opening a dialog.
  */
 async function shootAll(name: string, prepare?: (page: Page) => Promise<void>): Promise<void> {
-  if (process.env.OD_NO_SHOTS) return;
   await mkdir(SHOTS, { recursive: true });
   for (const v of VARIANTS) {
     const page = await openApp(a.url, { width: v.width, height: v.height, scheme: v.scheme });
@@ -116,7 +117,7 @@ async function shootAll(name: string, prepare?: (page: Page) => Promise<void>): 
 beforeAll(async () => {
   await rm(SHOTS, { recursive: true, force: true });
   relay = await startRelayProcess();
-  b = await startSide('Host B', 'od-b', []);
+  b = await startSide('Host B', 'od-b', ['--listen', 'ws://127.0.0.1:0']);
   const side = await startSide('Host A', 'od-a', ['--ui']);
   const m = /ui:\s+(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(side.host.stdout());
   if (!m) throw new Error(`serve --ui printed no UI address:\n${side.host.stdout()}`);
@@ -236,6 +237,25 @@ describe('Control other devices in the desktop UI', () => {
     await expect.poll(() => page.getByTestId('thread-row').allTextContents(), { timeout: UI_TIMEOUT }).toEqual([expect.stringContaining('from-a-ui.txt')]);
     await page.getByTestId('environment-local').click();
     await expect.poll(() => page.getByText('No threads yet').count(), { timeout: UI_TIMEOUT }).toBe(1);
+
+    // A thread started on B by another of its clients (say, a phone) is continued from here.
+    const onB = await openWsDriver(b.host.listenUrl!);
+    await onB.initialize('phone-on-b');
+    const started = (await onB.request('thread/start', { cwd: b.home.workdir })) as { thread: { id: string } };
+    const since = onB.messages.length;
+    await onB.request('turn/start', { threadId: started.thread.id, input: [{ type: 'text', text: 'started on B from elsewhere', text_elements: [] }] });
+    await onB.waitFor((m) => m.method === 'turn/completed', UI_TIMEOUT, { since });
+    onB.terminate();
+    await env.click();
+    const elsewhere = page.locator(`[data-testid="thread-row"][data-thread-id="${started.thread.id}"]`);
+    await expect.poll(() => elsewhere.count(), { timeout: UI_TIMEOUT }).toBe(1);
+    await elsewhere.click();
+    await expect.poll(() => page.getByTestId('agent-message').first().textContent(), { timeout: UI_TIMEOUT }).toContain('You said: started on B from elsewhere');
+    const box = page.getByRole('textbox', { name: /Message/ });
+    await box.fill('and continued from Host A');
+    await box.press('Enter');
+    await expect.poll(() => page.getByTestId('turn').last().getByTestId('agent-message').textContent(), { timeout: UI_TIMEOUT }).toContain('You said: and continued from Host A');
+    expect(b.fake.responsesRequests().some((r) => r.lastUserText.includes('and continued from Host A'))).toBe(true);
     await page.context().close();
   }, 420_000);
 

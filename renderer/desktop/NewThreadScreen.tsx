@@ -62,6 +62,7 @@ export function NewThreadScreen({ headerStart }: { readonly headerStart?: ReactN
             ) : controlled ? (
               <>
                 Codex runs on <strong>{controlled.label}</strong>, another device you control, in the folder you choose there. Approvals are answered here.
+                {online ? '' : ' Connecting to it…'}
               </>
             ) : (
               <>Codex runs on {hostName ?? 'this host'} in the folder you choose, and asks before it does anything that needs your approval.</>
