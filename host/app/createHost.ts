@@ -26,6 +26,8 @@ import { findCodexBinary } from '../engine/findCodexBinary.js';
 import { SupervisedEnginePort } from '../engine/supervisedEnginePort.js';
 import { Hub } from '../hub/hub.js';
 import { IDENTITY_MARKER_FILE } from '../identity/hostIdentity.js';
+import { createPowerExtension, type PowerAdapters } from '../power/powerExtension.js';
+import { POWER_SETTINGS_FILE } from '../power/powerSettings.js';
 import type { SecretStoreChoice, SecretStores } from '../identity/secretStore.js';
 import type { ListenerConfig } from '../listener/listenerOptions.js';
 import { startWsListener, type WsListener } from '../listener/wsListener.js';
@@ -45,8 +47,8 @@ export const AUDIT_FILE_NAME = 'audit.jsonl';
 
 /** Every file the host keeps in its data dir (strict modes check them; atomic ones get temp cleanup). */
 export const DATA_DIR_LAYOUT: DataDirLayout = {
-  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, REMOTES_FILE_NAME, ...SSH_STATE_FILES],
-  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, REMOTES_FILE_NAME, ...SSH_STATE_FILES],
+  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, REMOTES_FILE_NAME, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
+  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, REMOTES_FILE_NAME, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
   secretDirs: ['secrets'],
 };
 
@@ -81,6 +83,8 @@ export interface CreateHostOptions {
   readonly progress?: (line: string) => void;
   /** Where secrets live (default: @napi-rs/keyring and the 0600 file; Electron: safeStorage). */
   readonly secretStores?: SecretStores;
+  /** Keep-awake's blocker and power source (Electron: powerSaveBlocker + powerMonitor; default: systemd-inhibit / caffeinate / none). */
+  readonly power?: PowerAdapters;
   /** Engine supervision overrides (tests, the desktop app). */
   readonly engine?: { readonly restart?: EngineRestartPolicy; readonly stopTimeoutMs?: number };
   /** The platform rules are checked for (default `process.platform`): on `win32` this host cannot control others (docs/remotes.md). */
@@ -185,7 +189,7 @@ async function findEngine(o: CreateHostOptions): Promise<{ version: string; bin:
   return { version: version.text, bin };
 }
 
-/** Remote access first (loaded only when on: `--no-remote` hosts never load the relay or the relay client), controlling others (not on Windows), then the rest. */
+/** Remote access first (loaded only when on: `--no-remote` hosts never load the relay or crypto code), controlling others (not on Windows), then the others, then keep-awake. */
 async function extensionsOf(o: CreateHostOptions): Promise<HostExtension[]> {
   const out: HostExtension[] = [];
   if (o.remoteAccess) {
@@ -198,7 +202,8 @@ async function extensionsOf(o: CreateHostOptions): Promise<HostExtension[]> {
     out.push(createRemotes({ platform: o.platform ?? process.platform, secretStore, secretStores: o.secretStores, backoff: o.remotes?.backoff }));
   }
   if (o.ssh) out.push((await import('../ssh/sshExtension.js')).createSshExtension({ env: o.env, ...o.ssh }));
-  return [...out, ...(o.extensions ?? [])];
+  // Keep-awake last: it reads the remote-access state the extensions before it report.
+  return [...out, ...(o.extensions ?? []), createPowerExtension({ adapters: o.power })];
 }
 
 async function startListener(config: ListenerConfig, hub: Hub, store: DisposableStore, log: Logger): Promise<WsListener> {

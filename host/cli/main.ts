@@ -16,6 +16,7 @@ import { defineRelayCommand, RelayCliError } from '../../relay/main.js';
 import { pairCommand } from './pairCommand.js';
 import { devicesListCommand, devicesRenameCommand, devicesRevokeCommand } from './devicesCommand.js';
 import { defineSshCommand } from './sshCommand.js';
+import { defineKeepAwakeCommand } from './keepAwakeCommand.js';
 import { errorMessage } from '../../shared/util/errors.js';
 import { defineRemotesCommand } from './remotesCommand.js';
 
@@ -106,6 +107,7 @@ export function buildProgram(): Command {
     });
   defineRemotesCommand(program, dataDirOption, out);
   defineSshCommand(program, out);
+  defineKeepAwakeCommand(program, dataDirOption, out);
   return program;
 }
 

@@ -12,6 +12,7 @@ import { displayNameSchema } from './displayName.js';
 import type { HostFeature } from './hostFeatures.js';
 import { HOST_NOTIFICATION_NAMES, type HostNotification } from './hostNotifications.js';
 import { SSH_METHODS } from './features/sshApi.js';
+import { POWER_METHODS } from './features/powerApi.js';
 import { DeviceIdSchema, EnvironmentIdSchema, EnvironmentInfoSchema, HostInfoSchema, PairIdSchema, PairingStartResultSchema, TrustedDeviceSchema } from './hostSchemas.js';
 import { REMOTES_METHODS } from './features/remotesApi.js';
 
@@ -80,6 +81,7 @@ export const HOST_METHODS = {
   },
   ...REMOTES_METHODS,
   ...SSH_METHODS,
+  ...POWER_METHODS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; result: z.ZodType; allowed: readonly ClientKind[] }>;
 
 export type HostMethod = keyof typeof HOST_METHODS;

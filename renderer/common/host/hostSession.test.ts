@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RpcError } from '../../../shared/rpc/rpcError';
 import { fakeHub } from '../testing/fakeEngine';
 import { HostModel } from './hostModel';
 import { HostSession, type SessionStatus } from './hostSession';
@@ -19,6 +20,44 @@ describe('the host session', () => {
     session.start();
     await until(() => session.status.kind === 'online');
     expect(await hub.connections[0]!.initializeParams).toEqual({ clientInfo: CLIENT, capabilities: { experimentalApi: true, requestAttestation: false } });
+    session.stop();
+  });
+
+  it('selects its environment before every initialize (an SSH host\'s session), and local sends no select', async () => {
+    const order: string[] = [];
+    const hub = fakeHub({ 'host/environment/select': (p) => (order.push(`select ${(p as { environmentId: string }).environmentId}`), { environment: {} }) });
+    const session = new HostSession({ connect: hub.connect, clientInfo: CLIENT, environmentId: 'ssh:box', initialBackoffMs: 10, random: () => 0.5 });
+    session.start();
+    await until(() => session.status.kind === 'online');
+    await hub.connections[0]!.initializeParams.then(() => order.push('initialize'));
+    hub.connections[0]!.close();
+    await until(() => hub.connections.length === 2 && session.status.kind === 'online');
+    await hub.connections[1]!.initializeParams.then(() => order.push('initialize'));
+    expect(order).toEqual(['select ssh:box', 'initialize', 'select ssh:box', 'initialize']);
+    session.stop();
+
+    const plain = fakeHub({ 'host/environment/select': () => order.push('unexpected') });
+    const local = new HostSession({ connect: plain.connect, clientInfo: CLIENT, environmentId: 'local' });
+    local.start();
+    await until(() => local.status.kind === 'online');
+    expect(order).not.toContain('unexpected');
+    local.stop();
+  });
+
+  it('an environment the hub refuses to select is retried, not initialized in local', async () => {
+    const hub = fakeHub({
+      'host/environment/select': () => {
+        throw new RpcError(-32602, 'host/environment/select: unknown environment "ssh:gone" (this host has: local)');
+      },
+    });
+    const session = new HostSession({ connect: hub.connect, clientInfo: CLIENT, environmentId: 'ssh:gone', initialBackoffMs: 10, random: () => 0.5 });
+    session.start();
+    await until(() => session.status.kind === 'reconnecting');
+    expect(session.status).toMatchObject({ kind: 'reconnecting', lastError: expect.stringContaining('unknown environment "ssh:gone"') });
+    let initialized = false;
+    void hub.connections[0]!.initializeParams.then(() => (initialized = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(initialized).toBe(false);
     session.stop();
   });
 

@@ -51,7 +51,8 @@ export function AddHostDialog({ store, session, onClose }: { readonly store: Ssh
                   <label className="ssh-check-row">
                     <input
                       type="checkbox"
-                      checked={h.listed || h.enabled}
+                      // While the host is asked, the box shows the change; then what the host says.
+                      checked={pending[h.name] === 'pick' ? true : pending[h.name] === 'remove' ? false : h.listed || h.enabled}
                       disabled={pending[h.name] !== undefined || h.enabled}
                       onChange={(e) => void store.getState().setListed(h.name, e.target.checked)}
                     />
@@ -83,7 +84,7 @@ export function AddHostDialog({ store, session, onClose }: { readonly store: Ssh
                         {p.alias ? <strong>{p.alias}</strong> : null}
                         {p.alias ? ' · ' : ''}
                         {p.file.split('/').pop()}
-                        {p.line ? ` line ${p.line}` : ''}
+                        {p.line && !p.error.startsWith(`line ${p.line}`) ? ` line ${p.line}` : ''}
                       </div>
                       <div className="ssh-problem-error">{p.error}</div>
                     </div>

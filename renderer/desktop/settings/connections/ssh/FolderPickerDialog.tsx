@@ -88,7 +88,8 @@ export function FolderPickerDialog({ session, host, onClose, onAdded }: { readon
           <Icon name="back" /> Up
         </button>
         <div className="ssh-picker-path ellipsis" title={path} data-testid="ssh-picker-path">
-          {path}
+          {/* right-to-left box, left-to-right text: a long path loses its start, not its end */}
+          <bdi dir="ltr">{path}</bdi>
         </div>
       </div>
       <div className="ssh-picker-list" aria-live="polite">

@@ -20,6 +20,9 @@ const HEADLINES: Partial<Record<SshHostErrorInfo['code'], string>> = {
 
 export function HostErrorNotice({ error, trusting, onTrust }: { readonly error: SshHostErrorInfo; readonly trusting?: boolean; readonly onTrust?: (fingerprint: string) => void }) {
   const { headline, rest } = splitMessage(error);
+  const shownRest = error.code === 'host-key-unknown' ? '' : rest;
+  // The host's sentence often says the fix already (with the shell's own rc file): say it once.
+  const shownFix = error.fix && !(shownRest && sameAdvice(shownRest, error.fix)) ? error.fix : '';
   const canTrust = error.code === 'host-key-unknown' && error.fingerprint !== undefined && onTrust !== undefined;
   return (
     <div className="ssh-error" role="alert" data-testid="ssh-host-error" data-code={error.code}>
@@ -37,8 +40,8 @@ export function HostErrorNotice({ error, trusting, onTrust }: { readonly error: 
           {error.neededVersion ? `, needs ${error.neededVersion} or newer` : ''}.
         </div>
       ) : null}
-      {rest && error.code !== 'host-key-unknown' ? <div className="ssh-error-message">{rest}</div> : null}
-      {error.fix ? <div className="ssh-error-fix">{error.fix}</div> : null}
+      {shownRest ? <div className="ssh-error-message">{shownRest}</div> : null}
+      {shownFix ? <div className="ssh-error-fix">{shownFix}</div> : null}
       {canTrust ? (
         <div className="ssh-error-actions">
           <button type="button" className="btn btn-primary btn-sm" disabled={trusting} onClick={() => onTrust(error.fingerprint!)}>
@@ -58,5 +61,19 @@ export function splitMessage(error: Pick<SshHostErrorInfo, 'code' | 'message'>):
   const headline = HEADLINES[error.code];
   if (!headline) return { headline: error.message, rest: '' };
   if (!error.message.startsWith(headline)) return { headline, rest: error.message };
-  return { headline, rest: error.message.slice(headline.length).replace(/^\s*[:;,—–-]\s*/, '').trim() };
+  const rest = error.message.slice(headline.length).replace(/^\s*[:;,—–-]\s*/, '').trim();
+  return { headline, rest: rest.charAt(0).toUpperCase() + rest.slice(1) };
+}
+
+/** Whether two sentences give mostly the same advice (half of the shorter one's words are in the other). */
+export function sameAdvice(a: string, b: string): boolean {
+  const words = (t: string) => new Set(t.toLowerCase().match(/[a-z0-9@/._-]{4,}/g) ?? []);
+  const wa = words(a);
+  const wb = words(b);
+  const shorter = wa.size <= wb.size ? wa : wb;
+  const other = shorter === wa ? wb : wa;
+  if (shorter.size === 0) return false;
+  let common = 0;
+  for (const w of shorter) if (other.has(w)) common++;
+  return common / shorter.size >= 0.5;
 }

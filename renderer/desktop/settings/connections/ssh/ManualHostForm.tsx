@@ -2,7 +2,7 @@
  * Add manually / Edit: display name, `user@host`, port, identity file. Field errors show as
  * the user leaves a field or submits; the host's refusal (its own sentence) shows under the form.
  */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { SshHostInfo } from '../../../../../shared/protocol/features/sshApi';
 import { checkManualHost, type ManualHostErrors, type ManualHostInput } from './manualHostFields';
 import { callSsh, sshErrorText, type SshSessionLike } from './sshApiClient';
@@ -29,30 +29,43 @@ export function ManualHostForm({
   const [shown, setShown] = useState<ManualHostErrors>({});
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<string | undefined>();
+  const formId = useId();
 
   const check = checkManualHost(input);
   const errors = check.ok ? {} : check.errors;
-  const field = (key: keyof ManualHostInput, label: string, placeholder: string, hint?: string) => (
-    <label className="ssh-field">
-      <span className="field-label">{label}</span>
-      <input
-        className="input"
-        name={key}
-        value={input[key]}
-        placeholder={placeholder}
-        inputMode={key === 'port' ? 'numeric' : undefined}
-        autoComplete="off"
-        spellCheck={false}
-        aria-invalid={shown[key] ? true : undefined}
-        onChange={(e) => {
-          setInput({ ...input, [key]: e.target.value });
-          if (shown[key]) setShown({ ...shown, [key]: checkErrors({ ...input, [key]: e.target.value })[key] });
-        }}
-        onBlur={() => input[key] && setShown({ ...shown, [key]: errors[key] })}
-      />
-      {shown[key] ? <span className="ssh-field-error">{shown[key]}</span> : hint ? <span className="ssh-field-hint">{hint}</span> : null}
-    </label>
-  );
+  const field = (key: keyof ManualHostInput, label: string, placeholder: string, hint?: string) => {
+    const id = `${formId}-${key}`;
+    const note = shown[key] ?? hint;
+    return (
+      <div className="ssh-field">
+        <label className="field-label" htmlFor={id}>
+          {label}
+        </label>
+        <input
+          id={id}
+          className="input"
+          name={key}
+          value={input[key]}
+          placeholder={placeholder}
+          inputMode={key === 'port' ? 'numeric' : undefined}
+          autoComplete="off"
+          spellCheck={false}
+          aria-invalid={shown[key] ? true : undefined}
+          aria-describedby={note ? `${id}-note` : undefined}
+          onChange={(e) => {
+            setInput({ ...input, [key]: e.target.value });
+            if (shown[key]) setShown({ ...shown, [key]: checkErrors({ ...input, [key]: e.target.value })[key] });
+          }}
+          onBlur={() => input[key] && setShown({ ...shown, [key]: errors[key] })}
+        />
+        {note ? (
+          <span id={`${id}-note`} className={shown[key] ? 'ssh-field-error' : 'ssh-field-hint'}>
+            {note}
+          </span>
+        ) : null}
+      </div>
+    );
+  };
 
   return (
     <form

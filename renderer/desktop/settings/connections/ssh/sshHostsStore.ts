@@ -69,31 +69,6 @@ export const configHosts = (s: Pick<SshHostsState, 'hosts'>): SshHostInfo[] => s
 
 export function createSshHostsStore(session: SshSessionLike): SshHostsStore {
   const subs: { dispose(): void }[] = [];
-  const listen = () => {
-    const store = storeRef.current!;
-      subs.push(
-      session.onNotification((method, params) => {
-        const s = store.getState();
-        if (method === 'host/ssh/changed') {
-          const p = parseSshNotification('host/ssh/changed', params);
-          if (!p) return;
-          store.setState({ hosts: p.host ? upsert(s.hosts, p.host) : s.hosts.filter((h) => h.name !== p.name) });
-        } else if (method === 'host/ssh/prompt') {
-          const p = parseSshNotification('host/ssh/prompt', params);
-          if (p && !s.prompts.some((x) => x.promptId === p.promptId)) store.setState({ prompts: [...s.prompts, p] });
-        } else if (method === 'host/ssh/prompt/closed') {
-          const p = parseSshNotification('host/ssh/prompt/closed', params);
-          if (p) store.setState({ prompts: s.prompts.filter((x) => x.promptId !== p.promptId) });
-        } else if (method === 'host/ssh/projects/changed') {
-          const p = parseSshNotification('host/ssh/projects/changed', params);
-          if (p) store.setState({ projects: p.projects });
-        }
-      }),
-      // A new connection has no subscriptions and may have missed changes: read it all again.
-      session.onConnected(() => void store.getState().load()),
-    );
-  };
-  const storeRef: { current?: SshHostsStore } = {};
   const store = createStore<SshHostsState & SshHostsActions>()((set, get) => {
     const setHost = (host: SshHostInfo) => set((s) => ({ hosts: upsert(s.hosts, host) }));
     /** Runs one action on a host: busy meanwhile, the host's answer (or its refusal) after. */
@@ -173,7 +148,30 @@ export function createSshHostsStore(session: SshSessionLike): SshHostsStore {
     };
   });
 
-  storeRef.current = store;
+  /** The host's notifications, and a fresh load after every reconnect. */
+  function listen(): void {
+    subs.push(
+      session.onNotification((method, params) => {
+        const s = store.getState();
+        if (method === 'host/ssh/changed') {
+          const p = parseSshNotification('host/ssh/changed', params);
+          if (!p) return;
+          store.setState({ hosts: p.host ? upsert(s.hosts, p.host) : s.hosts.filter((h) => h.name !== p.name) });
+        } else if (method === 'host/ssh/prompt') {
+          const p = parseSshNotification('host/ssh/prompt', params);
+          if (p && !s.prompts.some((x) => x.promptId === p.promptId)) store.setState({ prompts: [...s.prompts, p] });
+        } else if (method === 'host/ssh/prompt/closed') {
+          const p = parseSshNotification('host/ssh/prompt/closed', params);
+          if (p) store.setState({ prompts: s.prompts.filter((x) => x.promptId !== p.promptId) });
+        } else if (method === 'host/ssh/projects/changed') {
+          const p = parseSshNotification('host/ssh/projects/changed', params);
+          if (p) store.setState({ projects: p.projects });
+        }
+      }),
+      // A new connection has no subscriptions and may have missed changes: read it all again.
+      session.onConnected(() => void store.getState().load()),
+    );
+  }
   return store;
 }
 
