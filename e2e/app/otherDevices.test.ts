@@ -267,7 +267,7 @@ describe('Control other devices in the desktop UI', () => {
     const subtitle = row.getByTestId('remote-subtitle');
     const toggle = row.getByRole('switch', { name: 'Connect Build box' });
     // The switch a person clicks (the input itself is invisible under it).
-    const flip = () => row.locator('.ssh-switch-track').click();
+    const flip = () => row.locator('label.ssh-switch').click();
 
     await flip();
     await expect.poll(() => subtitle.textContent(), { timeout: UI_TIMEOUT }).toBe('Disconnected');
