@@ -32,6 +32,8 @@ import type { SecretStoreChoice, SecretStores } from '../identity/secretStore.js
 import type { ListenerConfig } from '../listener/listenerOptions.js';
 import { startWsListener, type WsListener } from '../listener/wsListener.js';
 import { RELAY_STATE_FILE } from '../remote-access/embeddedRelay.js';
+import { REMOTES_FILE_NAME } from '../remotes/remotesStore.js';
+import type { BackoffOptions } from '../../shared/util/backoff.js';
 import type { SshConfig } from '../ssh/sshExtension.js';
 import { SSH_STATE_FILES } from '../ssh/sshStateFiles.js';
 import { DataDirError, prepareDataDir, type DataDirLayout } from '../storage/dataDir.js';
@@ -45,8 +47,8 @@ export const AUDIT_FILE_NAME = 'audit.jsonl';
 
 /** Every file the host keeps in its data dir (strict modes check them; atomic ones get temp cleanup). */
 export const DATA_DIR_LAYOUT: DataDirLayout = {
-  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
-  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
+  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, REMOTES_FILE_NAME, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
+  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, REMOTES_FILE_NAME, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
   secretDirs: ['secrets'],
 };
 
@@ -85,6 +87,10 @@ export interface CreateHostOptions {
   readonly power?: PowerAdapters;
   /** Engine supervision overrides (tests, the desktop app). */
   readonly engine?: { readonly restart?: EngineRestartPolicy; readonly stopTimeoutMs?: number };
+  /** The platform rules are checked for (default `process.platform`): on `win32` this host cannot control others (docs/remotes.md). */
+  readonly platform?: NodeJS.Platform;
+  /** Controlling other hosts (docs/remotes.md): on by default (unavailable on Windows); `false` turns it off. */
+  readonly remotes?: false | { readonly secretStore?: SecretStoreChoice; readonly backoff?: BackoffOptions };
 }
 
 /** A running host. `dispose()` stops it (every client closed, engine drained, lock released); idempotent. */
@@ -127,6 +133,7 @@ export async function createHost(o: CreateHostOptions): Promise<HostHandle> {
       hostVersion: HOST_VERSION,
       hostName,
       describe: () => describeHost(describers, listener),
+      ...(o.platform ? { platform: o.platform } : {}),
     });
     store.add(hub);
 
@@ -182,12 +189,17 @@ async function findEngine(o: CreateHostOptions): Promise<{ version: string; bin:
   return { version: version.text, bin };
 }
 
-/** Remote access first (loaded only when on: `--no-remote` hosts never load the relay or crypto code), then the others, then keep-awake. */
+/** Remote access first (loaded only when on: `--no-remote` hosts never load the relay or crypto code), controlling others (not on Windows), then the others, then keep-awake. */
 async function extensionsOf(o: CreateHostOptions): Promise<HostExtension[]> {
   const out: HostExtension[] = [];
   if (o.remoteAccess) {
     const { createRemoteAccess } = await import('../remote-access/remoteAccess.js');
     out.push(createRemoteAccess({ ...o.remoteAccess, secretStores: o.secretStores }));
+  }
+  if (o.remotes !== false) {
+    const { createRemotes } = await import('../remotes/remotesExtension.js');
+    const secretStore = o.remotes?.secretStore ?? o.remoteAccess?.secretStore ?? 'auto';
+    out.push(createRemotes({ platform: o.platform ?? process.platform, secretStore, secretStores: o.secretStores, backoff: o.remotes?.backoff }));
   }
   if (o.ssh) out.push((await import('../ssh/sshExtension.js')).createSshExtension({ env: o.env, ...o.ssh }));
   // Keep-awake last: it reads the remote-access state the extensions before it report.

@@ -18,6 +18,7 @@ import { devicesListCommand, devicesRenameCommand, devicesRevokeCommand } from '
 import { defineSshCommand } from './sshCommand.js';
 import { defineKeepAwakeCommand } from './keepAwakeCommand.js';
 import { errorMessage } from '../../shared/util/errors.js';
+import { defineRemotesCommand } from './remotesCommand.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 // `codex-host pair | head` closes our stdout early: that is not an error worth a stack trace.
@@ -104,6 +105,7 @@ export function buildProgram(): Command {
       const parentDir = (devices.opts() as { dataDir: string }).dataDir;
       await devicesRenameCommand({ dataDir: opts.dataDir !== defaultDataDir() ? opts.dataDir : parentDir, deviceId, name }, out);
     });
+  defineRemotesCommand(program, dataDirOption, out);
   defineSshCommand(program, out);
   defineKeepAwakeCommand(program, dataDirOption, out);
   return program;

@@ -48,6 +48,8 @@ export interface ClientSessionDeps {
   readonly onClosed: (session: ClientSession, info: CloseInfo) => void;
   /** Take the display name from the client's `initialize` clientInfo (listener clients have no other). */
   readonly adoptClientName?: boolean;
+  /** The client works in this environment only (an endpoint bound to one environment). */
+  readonly boundEnvironmentId?: string;
 }
 
 export class ClientSession implements HostConnection {
@@ -70,6 +72,7 @@ export class ClientSession implements HostConnection {
   constructor(deps: ClientSessionDeps) {
     this.#d = deps;
     this.#identity = deps.identity;
+    if (deps.boundEnvironmentId !== undefined) this.#environmentId = deps.boundEnvironmentId;
     this.#bucket = new TokenBucket(deps.limits.requestsPerSecond, deps.limits.requestBurst, deps.now);
     this.#outbox = new EngineOutbox({ maxHeldMessages: deps.limits.maxHeldMessages, maxHeldBytes: deps.limits.maxHeldBytes, send: (t) => this.#toEngineNow(t) });
     deps.client.onMessage((text) => this.#fromClient(text));
@@ -93,6 +96,10 @@ export class ClientSession implements HostConnection {
   }
 
   selectEnvironment(environmentId: string): void {
+    const bound = this.#d.boundEnvironmentId;
+    if (bound !== undefined && environmentId !== bound) {
+      throw new RpcError(RpcErrorCode.InvalidRequest, `host/environment/select: this endpoint serves environment "${bound}" only`);
+    }
     if (this.#env) {
       throw new RpcError(
         RpcErrorCode.InvalidRequest,

@@ -62,3 +62,21 @@ describe('HostFeatureRegistry', () => {
     expect(() => features.register('remote', completeRemote)).toThrow('host feature remote is already on');
   });
 });
+
+describe('a feature this host cannot offer', () => {
+  it('answers with the reason instead of "is off", is listed with it, and cannot be turned on while unavailable', async () => {
+    const features = new HostFeatureRegistry();
+    const statement = features.markUnavailable('remotes', 'Controlling other devices is not available on Windows hosts; this host can still be controlled');
+    expect(features.unavailable).toEqual([{ feature: 'remotes', reason: 'Controlling other devices is not available on Windows hosts; this host can still be controlled' }]);
+    await expect(features.call('host/remotes/list', undefined, connection)).rejects.toMatchObject({
+      code: -32601,
+      message: 'host/remotes/list: Controlling other devices is not available on Windows hosts; this host can still be controlled',
+      data: { feature: 'remotes' },
+    });
+    expect(() => features.register('remote', completeRemote)).not.toThrow();
+    expect(() => features.markUnavailable('remote', 'x')).toThrow('host feature remote is on; it cannot be unavailable');
+    statement.dispose();
+    expect(features.unavailable).toEqual([]);
+    await expect(features.call('host/remotes/list', undefined, connection)).rejects.toMatchObject({ message: 'host/remotes/list: controlling other devices is off on this host' });
+  });
+});

@@ -36,10 +36,30 @@ type AnyHandler = (params: unknown, connection: HostConnection) => unknown;
 
 export class HostFeatureRegistry {
   readonly #tables = new Map<HostFeature, ReadonlyMap<string, AnyHandler>>();
+  readonly #unavailable = new Map<HostFeature, string>();
+
+  /**
+   * Says that this host cannot offer `feature` at all (e.g. `remotes` on Windows): its methods
+   * answer -32601 `<method>: <reason>` instead of "is off", and host/info lists it with the
+   * reason. Dispose to take the statement back.
+   */
+  markUnavailable(feature: HostFeature, reason: string): Disposable {
+    if (this.#tables.has(feature)) throw new Error(`host feature ${feature} is on; it cannot be unavailable`);
+    this.#unavailable.set(feature, reason);
+    return toDisposable(() => {
+      if (this.#unavailable.get(feature) === reason) this.#unavailable.delete(feature);
+    });
+  }
+
+  /** The features marked unavailable, with their reasons. */
+  get unavailable(): { feature: HostFeature; reason: string }[] {
+    return [...this.#unavailable].map(([feature, reason]) => ({ feature, reason }));
+  }
 
   /** Turns `feature` on with its complete table; dispose to turn it off again. */
   register<F extends HostFeature>(feature: F, table: HostFeatureTable<F>): Disposable {
     if (this.#tables.has(feature)) throw new Error(`host feature ${feature} is already on`);
+    if (this.#unavailable.has(feature)) throw new Error(`host feature ${feature} is unavailable on this host`);
     const handlers = new Map<string, AnyHandler>(Object.entries(table as Record<string, AnyHandler>));
     const expected = methodsOf(feature);
     const missing = expected.filter((m) => typeof handlers.get(m) !== 'function');
@@ -83,7 +103,11 @@ export class HostFeatureRegistry {
   async call(method: HostMethod, params: unknown, connection: HostConnection): Promise<unknown> {
     const feature = HOST_METHODS[method].feature;
     const handler = this.#tables.get(feature)?.get(method);
-    if (!handler) throw new RpcError(RpcErrorCode.MethodNotFound, featureOffMessage(method, feature), { feature });
+    if (!handler) {
+      const reason = this.#unavailable.get(feature);
+      if (reason !== undefined) throw new RpcError(RpcErrorCode.MethodNotFound, `${method}: ${reason}`, { feature, reason });
+      throw new RpcError(RpcErrorCode.MethodNotFound, featureOffMessage(method, feature), { feature });
+    }
     return handler(params, connection);
   }
 }

@@ -19,6 +19,7 @@ import {
   type HostInfo,
   type HostMethod,
 } from '../../shared/protocol/hostMethods.js';
+import type { HostFeature } from '../../shared/protocol/hostFeatures.js';
 import { HOST_NOTIFICATIONS, type HostNotification, type HostNotificationParams, type HostNotificationPayload } from '../../shared/protocol/hostNotifications.js';
 import type { CloseInfo, Transport } from '../../shared/rpc/transport.js';
 import { errorMessage } from '../../shared/util/errors.js';
@@ -52,6 +53,8 @@ export interface HubOptions {
   readonly features?: HostFeatureTables;
   readonly describe?: HostInfoDescriber;
   readonly now?: () => number;
+  /** The platform host/info reports (default `process.platform`; tests run others). */
+  readonly platform?: NodeJS.Platform;
 }
 
 /** A client attached or left (device UIs count sessions). */
@@ -101,6 +104,11 @@ export class Hub {
     return this.#features.registerAll(tables);
   }
 
+  /** Says this host cannot offer `feature`, and why (host/info `unavailable`, and its methods' error). */
+  markFeatureUnavailable(feature: HostFeature, reason: string): Disposable {
+    return this.#features.markUnavailable(feature, reason);
+  }
+
   /** Any environment is running a turn (keep-awake hangs off this). */
   get busy(): boolean {
     return this.#busy;
@@ -136,7 +144,15 @@ export class Hub {
    * Attaches an authenticated client. Returns its session, or undefined when the hub refused it
    * (the transport is then closed with the reason: 1001 while stopping, 1013 naming the cap).
    */
-  attach(transport: Transport, identity: Omit<ClientIdentity, 'id'> & { id?: string }, options: { adoptClientName?: boolean } = {}): ClientSession | undefined {
+  attach(
+    transport: Transport,
+    identity: Omit<ClientIdentity, 'id'> & { id?: string },
+    options: {
+      adoptClientName?: boolean;
+      /** Binds the client to this environment (an endpoint for one environment): select cannot change it. */
+      environmentId?: string;
+    } = {},
+  ): ClientSession | undefined {
     const full: ClientIdentity = { ...identity, id: identity.id ?? randomUUID() };
     if (this.#stopping) {
       transport.close(HubCloseCode.GoingAway, 'host is shutting down');
@@ -162,6 +178,7 @@ export class Hub {
       logger: this.#o.logger.child('client'),
       now: this.#o.now,
       adoptClientName: options.adoptClientName,
+      boundEnvironmentId: options.environmentId,
       onClosed: (s, info) => this.#onSessionClosed(s, info),
     });
     this.#sessions.add(session);
@@ -218,10 +235,12 @@ export class Hub {
     const clients = this.clients();
     return {
       hostName: this.#hostName,
-      platform: process.platform,
+      platform: this.#o.platform ?? process.platform,
+      arch: process.arch,
       version: this.#o.hostVersion,
       ...extras,
       features: this.#features.on,
+      ...(this.#features.unavailable.length ? { unavailable: this.#features.unavailable } : {}),
       engine: { state: local.state, ...(local.version ? { version: local.version } : {}), restarts: local.restarts },
       busy: this.#busy,
       environments: this.environmentList(admin),

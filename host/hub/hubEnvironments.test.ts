@@ -4,6 +4,8 @@
  * number their server requests from 0 never mix them up.
  */
 import { describe, expect, it } from 'vitest';
+import { RpcConnection } from '../../shared/rpc/connection.js';
+import { createMemoryTransportPair } from '../../shared/rpc/memoryTransport.js';
 import { answersByHand, approvalRequest, createTestHub, MemoryEngine } from './testing/hubTestKit.js';
 
 const initialize = { clientInfo: { name: 'x' } };
@@ -132,7 +134,7 @@ describe('hub environments', () => {
     const phone = attach('phone', 'p', 'a'.repeat(32));
     const tui = attach('tui');
     await expect(cli.conn.request('host/notifications/subscribe')).resolves.toEqual({
-      methods: ['host/engine/changed', 'host/busy/changed', 'host/auditLog/changed', 'host/environments/changed', 'host/devices/changed', 'host/pairing/claimed', 'host/pairing/expired', 'host/remoteAccess/changed', 'host/ssh/changed', 'host/ssh/prompt', 'host/ssh/prompt/closed', 'host/ssh/projects/changed', 'host/power/changed'],
+      methods: ['host/engine/changed', 'host/busy/changed', 'host/auditLog/changed', 'host/environments/changed', 'host/devices/changed', 'host/pairing/claimed', 'host/pairing/expired', 'host/remoteAccess/changed', 'host/remotes/changed', 'host/ssh/changed', 'host/ssh/prompt', 'host/ssh/prompt/closed', 'host/ssh/projects/changed', 'host/power/changed'],
     });
     await expect(phone.conn.request('host/notifications/subscribe')).resolves.toEqual({ methods: ['host/engine/changed', 'host/busy/changed', 'host/environments/changed', 'host/ssh/projects/changed'] });
     await expect(phone.conn.request('host/notifications/subscribe', { methods: ['host/devices/changed'] })).rejects.toMatchObject({
@@ -165,5 +167,23 @@ describe('hub environments', () => {
     // A client that did not subscribe gets no host/ notification.
     await tui.conn.request('host/info');
     expect(tui.received.filter((m) => typeof m.method === 'string' && (m.method as string).startsWith('host/'))).toEqual([]);
+  });
+});
+
+describe('a client bound to one environment (an endpoint such as `remotes connect --listen`)', () => {
+  it('works in that environment without selecting it, and cannot select another', async () => {
+    const { hub, engine, second } = twoEnvironments();
+    const [clientSide, hubSide] = createMemoryTransportPair();
+    const conn = new RpcConnection(clientSide, { requestTimeoutMs: 2000 });
+    hub.attach(hubSide, { kind: 'tui', name: 'bound' }, { environmentId: 'ssh:build-box' });
+    await expect(conn.request('host/environment/select', { environmentId: 'local' })).rejects.toMatchObject({
+      code: -32600,
+      message: 'host/environment/select: this endpoint serves environment "ssh:build-box" only',
+    });
+    await expect(conn.request('host/environment/select', { environmentId: 'ssh:build-box' })).resolves.toMatchObject({ environment: { id: 'ssh:build-box' } });
+    await conn.request('initialize', initialize);
+    expect(second.clients).toHaveLength(1);
+    expect(engine.clients).toHaveLength(0);
+    expect(hub.clients().find((c) => c.name === 'bound')?.environmentId).toBe('ssh:build-box');
   });
 });

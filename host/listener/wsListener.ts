@@ -70,6 +70,8 @@ export interface StartWsListenerOptions {
   readonly heartbeatIntervalMs?: number;
   /** Clock in epoch ms (JWT `exp`/`nbf` checks). Default `Date.now`. */
   readonly now?: () => number;
+  /** Whether `/readyz` answers 200 (default always); 503 otherwise. `/healthz` is always 200. */
+  readonly ready?: () => boolean;
 }
 
 /** A running listener. */
@@ -197,8 +199,9 @@ class Listener implements WsListener {
   /** Health paths, Origin refusal, and axum's 426 for requests Node did not treat as upgrades. */
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const route = routeListenerRequest(req.method ?? '', req.url ?? '', req.httpVersion, req.headers);
-    const answer =
+    let answer =
       route.kind === 'respond' ? route : textAnswer(426, "WebSocket request couldn't be upgraded since no upgrade state was present");
+    if (answer.status === 200 && this.#o.ready && !this.#o.ready() && (req.url ?? '').split('?', 1)[0] === '/readyz') answer = textAnswer(503, 'not ready');
     if (answer.status === 403) this.#logOriginRejection(req);
     // Rejected requests do not keep the socket (a well-behaved client has nothing more to send).
     const connection = answer.status < 400 ? {} : { connection: 'close' };

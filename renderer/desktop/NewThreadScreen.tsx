@@ -21,6 +21,8 @@ export function NewThreadScreen({ headerStart }: { readonly headerStart?: ReactN
   const local = useEnvironmentModels().local;
   const env = useSelect(local.connection, (s) => s.environments.find((e) => e.id === envId));
   const remote = env?.kind === 'ssh' ? env : undefined;
+  // Another host this one controls: the thread runs on its engine, in a folder of that host.
+  const controlled = env?.kind === 'remote' ? env : undefined;
   const projects = useRemoteProjects(local.session, remote?.label);
   const suggestions = useMemo(() => [...new Set([...projects, ...threads.map((t) => t.cwd)])].slice(0, 12), [threads, projects]);
   const remoteState = remote ? environmentStatus(remote) : undefined;
@@ -57,6 +59,11 @@ export function NewThreadScreen({ headerStart }: { readonly headerStart?: ReactN
                 Codex runs on the SSH host <strong>{remote.label}</strong> in the folder you choose there, and asks before it does anything that needs your approval.
                 {remoteState && remoteState.text !== 'Connected' ? ` (${remoteState.text})` : ''}
               </>
+            ) : controlled ? (
+              <>
+                Codex runs on <strong>{controlled.label}</strong>, another device you control, in the folder you choose there. Approvals are answered here.
+                {online ? '' : ' Connecting to it…'}
+              </>
             ) : (
               <>Codex runs on {hostName ?? 'this host'} in the folder you choose, and asks before it does anything that needs your approval.</>
             )}
@@ -85,7 +92,7 @@ export function NewThreadScreen({ headerStart }: { readonly headerStart?: ReactN
           try {
             const folder = effectiveCwd.trim();
             try {
-              if (!remote) localStorage.setItem(CWD_KEY, folder);
+              if (!remote && !controlled) localStorage.setItem(CWD_KEY, folder);
             } catch {
               // not remembered
             }

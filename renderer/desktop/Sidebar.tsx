@@ -73,8 +73,8 @@ export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
       <nav className="sidebar-section" aria-label="Environments">
         <div className="sidebar-label">Environments</div>
         {(environments.length ? environments : [{ id: 'local', label: 'This computer', detail: '', kind: 'local' as const }]).map((e) => {
-          // SSH hosts show their connection state (local's engine has its own banner).
-          const status = e.kind === 'ssh' ? environmentStatus(e) : undefined;
+          // SSH hosts and controlled hosts show their connection state (local's engine has its own banner).
+          const status = e.kind !== 'local' ? environmentStatus(e) : undefined;
           return (
             <button
               key={e.id}
@@ -87,7 +87,7 @@ export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
               title={[e.label, e.detail, status?.text, e.lastError, !switchable && e.id !== 'local' ? 'threads on SSH hosts open in the browser window (codex-host serve --ui) for now' : undefined].filter(Boolean).join(' · ')}
               data-testid={`environment-${e.id}`}
             >
-              <Icon name={e.kind === 'local' ? 'computer' : 'server'} />
+              <Icon name={e.kind === 'local' ? 'computer' : e.kind === 'remote' ? 'monitor' : 'server'} />
               <span className="ellipsis" style={{ flex: 1 }}>
                 {e.label}
               </span>

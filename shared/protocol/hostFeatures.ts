@@ -3,8 +3,8 @@
  * A feature is on when the host registered its complete handler table (host/hub/hostFeatures.ts);
  * a method of a feature that is off answers -32601 "<method>: <title> is off on this host".
  *
- * Features still to come declare their methods when their handlers are written: `remotes`
- * (controlling other devices), `audit` (the remote activity view), `listener` (listener settings).
+ * Features still to come declare their methods when their handlers are written: `audit`
+ * (the remote activity view), `listener` (listener settings).
  */
 export const HOST_FEATURES = {
   /** host/info and notification subscriptions: always on. */
@@ -13,6 +13,8 @@ export const HOST_FEATURES = {
   environments: { title: 'environments' },
   /** Pairing and trusted devices: on unless the host runs with --no-remote. */
   remote: { title: 'remote access' },
+  /** Controlling other hosts through the relay (docs/remotes.md): on unless the host runs on Windows. */
+  remotes: { title: 'controlling other devices' },
   /** SSH hosts as environments (shared/protocol/features/sshApi.ts): on unless the host runs with --no-ssh. */
   ssh: { title: 'SSH hosts' },
   /** Keep-awake state and setting (features/powerApi.ts): on in every host started by createHost. */

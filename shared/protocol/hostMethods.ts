@@ -14,6 +14,7 @@ import { HOST_NOTIFICATION_NAMES, type HostNotification } from './hostNotificati
 import { SSH_METHODS } from './features/sshApi.js';
 import { POWER_METHODS } from './features/powerApi.js';
 import { DeviceIdSchema, EnvironmentIdSchema, EnvironmentInfoSchema, HostInfoSchema, PairIdSchema, PairingStartResultSchema, TrustedDeviceSchema } from './hostSchemas.js';
+import { REMOTES_METHODS } from './features/remotesApi.js';
 
 export * from './hostSchemas.js';
 
@@ -78,6 +79,7 @@ export const HOST_METHODS = {
     result: z.object({ device: TrustedDeviceSchema }),
     allowed: ADMINS,
   },
+  ...REMOTES_METHODS,
   ...SSH_METHODS,
   ...POWER_METHODS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; result: z.ZodType; allowed: readonly ClientKind[] }>;

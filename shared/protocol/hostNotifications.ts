@@ -18,6 +18,7 @@ import {
   RemoteAccessStatusSchema,
   TrustedDeviceSchema,
 } from './hostSchemas.js';
+import { REMOTES_NOTIFICATIONS } from './features/remotesApi.js';
 import { SSH_NOTIFICATIONS } from './features/sshApi.js';
 
 const EVERYONE: readonly ClientKind[] = CLIENT_KINDS;
@@ -57,6 +58,7 @@ export const HOST_NOTIFICATIONS = {
   'host/pairing/expired': { feature: 'remote', params: z.object({ pairId: PairIdSchema, reason: z.enum(['expired', 'replaced']) }), allowed: ADMINS },
   /** The relay registration changed state (or its last error changed). */
   'host/remoteAccess/changed': { feature: 'remote', params: RemoteAccessStatusSchema, allowed: ADMINS },
+  ...REMOTES_NOTIFICATIONS,
   ...SSH_NOTIFICATIONS,
   ...POWER_NOTIFICATIONS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; allowed: readonly ClientKind[] }>;

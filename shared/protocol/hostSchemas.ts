@@ -10,8 +10,8 @@ import { HOST_FEATURE_NAMES, type HostFeature } from './hostFeatures.js';
 export const ENGINE_STATES = ['starting', 'running', 'restarting', 'stopped', 'failed'] as const;
 export type EngineState = (typeof ENGINE_STATES)[number];
 
-/** Where an environment's engine runs. Only `local` exists until SSH hosts are added. */
-export const ENVIRONMENT_KINDS = ['local', 'ssh'] as const;
+/** Where an environment's engine runs: this host, an SSH host, or another host controlled through the relay (`remote`). */
+export const ENVIRONMENT_KINDS = ['local', 'ssh', 'remote'] as const;
 export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
 
 /** The environment of the host's own engine, and the default of every client connection. */
@@ -65,10 +65,14 @@ export type RemoteAccessStatus = z.infer<typeof RemoteAccessStatusSchema>;
 export const HostInfoSchema = z.object({
   hostName: z.string(),
   platform: z.string(),
+  /** The CPU architecture (`process.arch`). */
+  arch: z.string().optional(),
   version: z.string(),
   hostId: z.string().optional(),
   /** The features that are on (their methods answer; the others say "… is off on this host"). */
   features: z.array(z.enum(HOST_FEATURE_NAMES as [HostFeature, ...HostFeature[]])),
+  /** Features this host cannot offer, and why (e.g. `remotes` on Windows); absent when none. */
+  unavailable: z.array(z.object({ feature: z.enum(HOST_FEATURE_NAMES as [HostFeature, ...HostFeature[]]), reason: z.string().max(500) })).optional(),
   /** The local environment's engine (the same as `environments` entry `local`). */
   engine: z.object({
     state: z.enum(ENGINE_STATES),

@@ -13,14 +13,14 @@ export interface HostMethodCaller {
   requestHost(method: `host/${string}`, params?: unknown): Promise<unknown>;
 }
 
-/** One place threads can run: this computer (`local`) or, later, an SSH host. */
+/** One place threads can run: this computer (`local`), an SSH host, or another host this one controls (`remote`). */
 export interface EnvironmentSummary {
   readonly id: string;
   /** What the sidebar shows ("This computer", an SSH alias). */
   readonly label: string;
   /** A second line (host name, user@host). */
   readonly detail: string;
-  readonly kind: 'local' | 'ssh';
+  readonly kind: 'local' | 'ssh' | 'remote';
   /** The engine's state as the host reports it (`running`, `starting`, `restarting`, `failed`, `stopped`). */
   readonly state?: string;
   /** Progress while it is not running (an SSH host's `connecting`, `checking-codex`, …). */

@@ -14,7 +14,7 @@ const EnvironmentListSchema = z.object({
         label: z.string().max(256).optional(),
         name: z.string().max(256).optional(),
         detail: z.string().max(256).optional(),
-        kind: z.enum(['local', 'ssh']).optional(),
+        kind: z.enum(['local', 'ssh', 'remote']).optional(),
         state: z.string().max(64).optional(),
         phase: z.string().max(64).optional(),
         lastError: z.string().max(2000).optional(),

@@ -1,12 +1,16 @@
 /** Settings: a section list on the left, the chosen section on the right. */
 import type { ReactNode } from 'react';
+import { useHostModel, useSelect } from '../../common/host/HostProvider';
 import { Icon } from '../../common/views/Icon';
 import { useUi } from '../uiContext';
 import { SETTINGS_SECTIONS } from './settingsSections';
 
 export function SettingsScreen({ section, headerStart }: { readonly section: string; readonly headerStart?: ReactNode }) {
   const ui = useUi();
-  const current = SETTINGS_SECTIONS.find((s) => s.id === section) ?? SETTINGS_SECTIONS[0]!;
+  const info = useSelect(useHostModel().connection, (s) => s.hostInfo);
+  // A section the host does not offer (Other devices on Windows) is neither listed nor shown.
+  const sections = SETTINGS_SECTIONS.filter((s) => s.offered?.(info) ?? true);
+  const current = sections.find((s) => s.id === section) ?? sections[0]!;
   return (
     <div className="settings" data-testid="settings">
       <header className="thread-header">
@@ -17,7 +21,7 @@ export function SettingsScreen({ section, headerStart }: { readonly section: str
       </header>
       <div className="settings-body">
         <nav className="settings-nav" aria-label="Settings sections">
-          {SETTINGS_SECTIONS.map((s) => (
+          {sections.map((s) => (
             <button
               key={s.id}
               type="button"
