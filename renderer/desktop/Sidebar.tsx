@@ -4,7 +4,7 @@ import { useHostModel, useSelect } from '../common/host/HostProvider';
 import { Icon } from '../common/views/Icon';
 import { ThreadList } from '../common/views/ThreadList';
 import { useUi } from './uiContext';
-import { useActiveModel, useEnvironmentModels } from './environmentModels';
+import { useActiveModel } from './environmentModels';
 import { environmentStatus, TONE_CLASS } from './settings/connections/ssh/sshLabels';
 
 /** Typing pauses this long before the search goes to the host. */
@@ -22,7 +22,6 @@ export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
   const model = useHostModel();
   // The threads listed are the selected environment's; the host and its environments are local's.
   const active = useActiveModel();
-  const switchable = useEnvironmentModels().switchable;
   const ui = useUi();
   const screen = useSelect(ui, (s) => s.screen);
   const envId = useSelect(ui, (s) => s.environmentId);
@@ -82,9 +81,7 @@ export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
               className="nav-item"
               aria-current={e.id === envId ? 'true' : undefined}
               onClick={() => ui.getState().setEnvironment(e.id)}
-              // The desktop app has one hub connection per window (docs/renderer.md, "Environments").
-              disabled={!switchable && e.id !== 'local'}
-              title={[e.label, e.detail, status?.text, e.lastError, !switchable && e.id !== 'local' ? 'threads on SSH hosts open in the browser window (codex-host serve --ui) for now' : undefined].filter(Boolean).join(' · ')}
+              title={[e.label, e.detail, status?.text, e.lastError].filter(Boolean).join(' · ')}
               data-testid={`environment-${e.id}`}
             >
               <Icon name={e.kind === 'local' ? 'computer' : e.kind === 'remote' ? 'monitor' : 'server'} />

@@ -12,30 +12,20 @@ import type { HostSession } from '../common/host/hostSession';
 import { useSelect } from '../common/host/HostProvider';
 import { useUi } from './uiContext';
 
-export interface EnvironmentModelsOptions {
-  /**
-   * Whether the window may open a connection per environment. The desktop app's port is one
-   * connection per window, so there every environment but `local` is shown, not entered.
-   */
-  readonly switchable?: boolean;
-}
-
 export class EnvironmentModels {
   readonly local: HostModel;
-  readonly switchable: boolean;
   readonly #makeSession: (environmentId: string) => HostSession;
   readonly #others = new Map<string, HostModel>();
 
   /** `makeSession(id)` returns a session (not started) that works in environment `id`. */
-  constructor(makeSession: (environmentId: string) => HostSession, options: EnvironmentModelsOptions = {}) {
+  constructor(makeSession: (environmentId: string) => HostSession) {
     this.#makeSession = makeSession;
-    this.switchable = options.switchable ?? true;
     this.local = new HostModel(makeSession('local'));
   }
 
   /** The model of environment `id`, created (and its session started) on first use. */
   get(id: string): HostModel {
-    if (id === 'local' || !this.switchable) return this.local;
+    if (id === 'local') return this.local;
     let m = this.#others.get(id);
     if (!m) {
       m = new HostModel(this.#makeSession(id));
@@ -82,7 +72,7 @@ export function useActiveModel(): HostModel {
   const ui = useUi();
   const envId = useSelect(ui, (s) => s.environmentId);
   const environments = useSelect(models.local.connection, (s) => s.environments);
-  const known = envId === 'local' || (models.switchable && (environments.length === 0 || environments.some((e) => e.id === envId)));
+  const known = envId === 'local' || environments.length === 0 || environments.some((e) => e.id === envId);
   useEffect(() => {
     if (environments.length === 0) return;
     models.retain(environments.map((e) => e.id));

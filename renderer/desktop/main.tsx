@@ -60,8 +60,8 @@ if (!electron && !token) {
 } else {
   const url = bridgeUrlForPage(location);
   // One session per environment the window uses (environmentModels.tsx); each selects its
-  // environment on the hub before initialize. The desktop app's port is one connection per
-  // window (a new port closes the previous one), so there the window stays in local.
+  // environment on the hub before initialize; in the desktop app each asks main for a port of
+  // its own (electron/main/hubBridge.ts).
   const models = new EnvironmentModels(
     (environmentId) =>
       new HostSession({
@@ -70,7 +70,6 @@ if (!electron && !token) {
         ...(electron ? {} : { finalClose: finalBridgeClose }),
         environmentId,
       }),
-    { switchable: !electron },
   );
   const session = models.local.session;
   // Tests and the "kill the socket" drill in docs/renderer.md reach the session here.
