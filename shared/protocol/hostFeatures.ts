@@ -4,8 +4,7 @@
  * a method of a feature that is off answers -32601 "<method>: <title> is off on this host".
  *
  * Features still to come declare their methods when their handlers are written: `power`
- * (keep-awake), `ssh` (SSH hosts), `remotes` (controlling other devices), `audit` (the remote
- * activity view), `listener` (listener settings).
+ * (keep-awake), `ssh` (SSH hosts), `remotes` (controlling other devices).
  */
 export const HOST_FEATURES = {
   /** host/info and notification subscriptions: always on. */
@@ -14,6 +13,10 @@ export const HOST_FEATURES = {
   environments: { title: 'environments' },
   /** Pairing and trusted devices: on unless the host runs with --no-remote. */
   remote: { title: 'remote access' },
+  /** The remote-TUI listener's run-time settings (features/listenerApi.ts): on in every host started by createHost. */
+  listener: { title: 'listener settings' },
+  /** The audit log read back (features/auditApi.ts): on in every host started by createHost. */
+  audit: { title: 'the remote activity view' },
 } as const satisfies Record<string, { title: string }>;
 
 export type HostFeature = keyof typeof HOST_FEATURES;

@@ -11,6 +11,9 @@ import { ADMIN_CLIENT_KINDS, CLIENT_KINDS, type ClientKind } from './clientIdent
 import { displayNameSchema } from './displayName.js';
 import type { HostFeature } from './hostFeatures.js';
 import { HOST_NOTIFICATION_NAMES, type HostNotification } from './hostNotifications.js';
+import { REMOTE_ACCESS_METHODS } from './features/remoteAccessApi.js';
+import { LISTENER_METHODS } from './features/listenerApi.js';
+import { AUDIT_METHODS } from './features/auditApi.js';
 import { DeviceIdSchema, EnvironmentIdSchema, EnvironmentInfoSchema, HostInfoSchema, PairIdSchema, PairingStartResultSchema, TrustedDeviceSchema } from './hostSchemas.js';
 
 export * from './hostSchemas.js';
@@ -76,6 +79,9 @@ export const HOST_METHODS = {
     result: z.object({ device: TrustedDeviceSchema }),
     allowed: ADMINS,
   },
+  ...REMOTE_ACCESS_METHODS,
+  ...LISTENER_METHODS,
+  ...AUDIT_METHODS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; result: z.ZodType; allowed: readonly ClientKind[] }>;
 
 export type HostMethod = keyof typeof HOST_METHODS;

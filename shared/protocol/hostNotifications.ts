@@ -17,6 +17,7 @@ import {
   RemoteAccessStatusSchema,
   TrustedDeviceSchema,
 } from './hostSchemas.js';
+import { LISTENER_NOTIFICATIONS } from './features/listenerApi.js';
 
 const EVERYONE: readonly ClientKind[] = CLIENT_KINDS;
 const ADMINS: readonly ClientKind[] = ADMIN_CLIENT_KINDS;
@@ -55,6 +56,7 @@ export const HOST_NOTIFICATIONS = {
   'host/pairing/expired': { feature: 'remote', params: z.object({ pairId: PairIdSchema, reason: z.enum(['expired', 'replaced']) }), allowed: ADMINS },
   /** The relay registration changed state (or its last error changed). */
   'host/remoteAccess/changed': { feature: 'remote', params: RemoteAccessStatusSchema, allowed: ADMINS },
+  ...LISTENER_NOTIFICATIONS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; allowed: readonly ClientKind[] }>;
 
 export type HostNotification = keyof typeof HOST_NOTIFICATIONS;
