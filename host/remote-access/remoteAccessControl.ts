@@ -177,7 +177,7 @@ export class RemoteAccessControl {
       try {
         relayAddressFromUrl(url);
       } catch (err) {
-        throw new RpcError(RpcErrorCode.InvalidParams, `host/relay/set: ${errorMessage(err).replace(/^--relay: /, '')}`);
+        throw new RpcError(RpcErrorCode.InvalidParams, `host/relay/set: ${errorMessage(err).replace(/^--relay: /, '').replace('use --relay wss://…', 'use a wss:// relay URL')}`);
       }
       return { mode: 'url', url };
     }
