@@ -15,6 +15,8 @@ export interface EnvironmentEvents {
   onRestart(env: EnvironmentRuntime): void;
   onStateChange(env: EnvironmentRuntime, state: EngineState): void;
   onBusyChanged(env: EnvironmentRuntime, busy: boolean): void;
+  /** Its phase, last error or version changed (the state did not). */
+  onInfoChange(env: EnvironmentRuntime): void;
 }
 
 export class EnvironmentRuntime {
@@ -34,6 +36,7 @@ export class EnvironmentRuntime {
       entry.engine.onStateChange((s) => events.onStateChange(this, s)),
       this.#busy.onBusyChanged((b) => events.onBusyChanged(this, b)),
     );
+    if (entry.engine.onInfoChange) this.#subs.push(entry.engine.onInfoChange(() => events.onInfoChange(this)));
   }
 
   get id(): string {
@@ -53,6 +56,7 @@ export class EnvironmentRuntime {
       kind,
       name,
       state: engine.state,
+      ...(engine.phase && engine.state !== 'running' ? { phase: engine.phase.slice(0, 32) } : {}),
       ...(engine.version ? { version: engine.version } : {}),
       restarts: engine.restarts,
       busy: this.#busy.busy,

@@ -254,6 +254,7 @@ export class Hub {
         onRestart: (env) => this.#onEngineRestart(env),
         onStateChange: (env, state) => this.#onEngineState(env, state),
         onBusyChanged: (env, busy) => this.#onEnvironmentBusy(env, busy),
+        onInfoChange: () => this.#environmentsChanged(),
       },
       this.#o.logger.child(entry.id === LOCAL_ENVIRONMENT_ID ? 'engine' : `env ${entry.id}`),
       this.#o.hostVersion,

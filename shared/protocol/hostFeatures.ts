@@ -4,7 +4,7 @@
  * a method of a feature that is off answers -32601 "<method>: <title> is off on this host".
  *
  * Features still to come declare their methods when their handlers are written: `power`
- * (keep-awake), `ssh` (SSH hosts), `remotes` (controlling other devices).
+ * (keep-awake), `remotes` (controlling other devices).
  */
 export const HOST_FEATURES = {
   /** host/info and notification subscriptions: always on. */
@@ -17,6 +17,8 @@ export const HOST_FEATURES = {
   listener: { title: 'listener settings' },
   /** The audit log read back (features/auditApi.ts): on in every host started by createHost. */
   audit: { title: 'the remote activity view' },
+  /** SSH hosts as environments (shared/protocol/features/sshApi.ts): on unless the host runs with --no-ssh. */
+  ssh: { title: 'SSH hosts' },
 } as const satisfies Record<string, { title: string }>;
 
 export type HostFeature = keyof typeof HOST_FEATURES;
