@@ -1,0 +1,90 @@
+/**
+ * The "Control this computer" tab's data: one store per part, fed in one place by the host's
+ * notifications (no polling). Created when the tab opens, disposed when it closes; on a
+ * reconnect of the window everything is read again (notifications may have been missed).
+ */
+import type { HostFeature } from '../../../../../shared/protocol/hostFeatures';
+import { DisposableStore } from '../../../../../shared/util/lifecycle';
+import { onHostNotifications, subscribeToHost, type HostSessionLike } from '../hostCalls';
+import { createAuditStore, type AuditStore } from './auditStore';
+import { createChecksStore, type ChecksStore } from './checksStore';
+import { createDevicesStore, type DevicesStore } from './devicesStore';
+import { createPairingStore, type PairingStore } from './pairingStore';
+import { createPowerStore, type PowerStore } from './powerStore';
+import { createRemoteAccessStore, type RemoteAccessStore } from './remoteAccessStore';
+
+export class ThisComputerModel {
+  readonly devices: DevicesStore;
+  readonly remoteAccess: RemoteAccessStore;
+  readonly pairing: PairingStore;
+  readonly checks: ChecksStore;
+  readonly audit: AuditStore;
+  readonly power: PowerStore;
+  readonly #session: HostSessionLike;
+  readonly #features: ReadonlySet<HostFeature | string>;
+  readonly #subs = new DisposableStore();
+
+  constructor(session: HostSessionLike, features: readonly string[]) {
+    this.#session = session;
+    this.#features = new Set(features);
+    this.devices = createDevicesStore(session);
+    this.remoteAccess = createRemoteAccessStore(session);
+    this.pairing = createPairingStore(session);
+    this.checks = createChecksStore(session);
+    this.audit = createAuditStore(session);
+    this.power = createPowerStore(session);
+  }
+
+  /** Whether host/info lists `feature` (a part whose feature is off is not shown). */
+  has(feature: string): boolean {
+    return this.#features.has(feature);
+  }
+
+  start(): void {
+    const recheck = () => void this.checks.getState().run();
+    this.#subs.add(
+      onHostNotifications(this.#session, {
+        'host/devices/changed': ({ change, device }) => {
+          this.devices.getState().applyChange(change, device);
+          recheck();
+        },
+        'host/pairing/claimed': ({ pairId, device }) => {
+          this.pairing.getState().claimed(pairId, device);
+          this.devices.getState().applyChange('paired', device);
+        },
+        'host/pairing/expired': ({ pairId, reason }) => this.pairing.getState().expired(pairId, reason),
+        'host/remoteAccess/changed': () => {
+          void this.remoteAccess.getState().load();
+          recheck();
+        },
+      }),
+    );
+    this.#subs.add(
+      this.#session.onNotification((method, params) => {
+        if (method === 'host/power/changed') {
+          this.power.getState().changed(params);
+          recheck();
+        } else if (method === 'serverRequest/resolved' && this.has('audit')) {
+          // An approval was answered (here or on a device): the audit log has a new line.
+          void this.audit.getState().load();
+        }
+      }),
+    );
+    this.#subs.add(this.#session.onConnected(() => void this.#loadAll()));
+    void this.#loadAll();
+  }
+
+  dispose(): void {
+    this.#subs.dispose();
+    this.pairing.getState().reset();
+  }
+
+  async #loadAll(): Promise<void> {
+    await subscribeToHost(this.#session).catch(() => undefined);
+    const loads: Promise<void>[] = [];
+    if (this.has('remote')) loads.push(this.devices.getState().load(), this.remoteAccess.getState().load(), this.checks.getState().run());
+    if (this.has('audit')) loads.push(this.audit.getState().load());
+    if (this.has('power')) loads.push(this.power.getState().load());
+    await Promise.all(loads);
+  }
+}
