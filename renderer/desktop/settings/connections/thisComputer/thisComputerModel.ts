@@ -46,11 +46,15 @@ export class ThisComputerModel {
       onHostNotifications(this.#session, {
         'host/devices/changed': ({ change, device }) => {
           this.devices.getState().applyChange(change, device);
+          // The session count beside "Allow other devices to connect" moved with it.
+          if (change === 'connected' || change === 'disconnected' || change === 'revoked') void this.remoteAccess.getState().load();
           recheck();
         },
         'host/pairing/claimed': ({ pairId, device }) => {
           this.pairing.getState().claimed(pairId, device);
           this.devices.getState().applyChange('paired', device);
+          void this.remoteAccess.getState().load();
+          recheck();
         },
         'host/pairing/expired': ({ pairId, reason }) => this.pairing.getState().expired(pairId, reason),
         'host/remoteAccess/changed': () => {
