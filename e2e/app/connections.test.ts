@@ -144,7 +144,7 @@ describe('Settings > Connections: Control this computer', () => {
     const row = page.locator(`[data-testid="device-row"][data-device-id="${phone.deviceId}"]`);
     await row.waitFor({ timeout: T });
     await expect.poll(() => row.textContent()).toContain('Connected now');
-    expect(await row.textContent()).toContain('ios');
+    expect(await row.textContent()).toContain('iOS');
     expect(await row.getByRole('img', { name: 'Phone' }).count()).toBe(1);
     expect(await page.getByTestId('setup-state').count()).toBe(0);
 

@@ -5,6 +5,7 @@
  */
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { useHostModel, useSelect } from '../../../common/host/HostProvider';
+import type { HostSession } from '../../../common/host/hostSession';
 import { CONNECTION_TABS, offeredTabs, type ConnectionTab } from './connectionTabs';
 import { ToastProvider } from './toasts';
 import './connections.css';
@@ -12,6 +13,15 @@ import './connections.css';
 export function ConnectionsSection({ tabs = CONNECTION_TABS }: { readonly tabs?: readonly ConnectionTab[] }) {
   const model = useHostModel();
   const features = useSelect(model.connection, (s) => s.hostInfo?.features);
+  return (
+    <ToastProvider>
+      <ConnectionTabsView tabs={tabs} features={features} session={model.session} />
+    </ToastProvider>
+  );
+}
+
+/** The tab selector and the open tab, for the tabs and host features given. */
+export function ConnectionTabsView({ tabs, features, session }: { readonly tabs: readonly ConnectionTab[]; readonly features: readonly string[] | undefined; readonly session: HostSession }) {
   const offered = offeredTabs(tabs, features);
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const current = offered.find((t) => t.id === chosen) ?? offered[0];
@@ -29,8 +39,7 @@ export function ConnectionsSection({ tabs = CONNECTION_TABS }: { readonly tabs?:
 
   if (!current) return null;
   return (
-    <ToastProvider>
-      <div className="connections" data-testid="connections">
+    <div className="connections" data-testid="connections">
         {offered.length >= 2 ? (
           <div className="tabs" role="tablist" aria-label="Connections" onKeyDown={onKey}>
             {offered.map((t) => (
@@ -60,9 +69,8 @@ export function ConnectionsSection({ tabs = CONNECTION_TABS }: { readonly tabs?:
           {...(offered.length >= 2 ? { role: 'tabpanel', 'aria-labelledby': `connections-tab-${current.id}` } : {})}
           key={current.id}
         >
-          {current.render(model.session)}
+          {current.render(session)}
         </div>
       </div>
-    </ToastProvider>
   );
 }

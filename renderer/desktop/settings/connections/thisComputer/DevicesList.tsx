@@ -22,6 +22,13 @@ export function lastConnected(d: TrustedDevice, nowMs: number = Date.now()): str
   return r === 'just now' ? 'Last connected just now' : /^\d+[mhd]$/.test(r) ? `Last connected ${r} ago` : `Last connected ${r}`;
 }
 
+const PLATFORMS: Record<string, string> = { ios: 'iOS', ipados: 'iPadOS', android: 'Android', macos: 'macOS', darwin: 'macOS', windows: 'Windows', win32: 'Windows', linux: 'Linux', web: 'Browser' };
+
+/** "iOS" for `ios`; unknown platforms as the device named them. */
+export function platformLabel(platform: string): string {
+  return PLATFORMS[platform.toLowerCase()] ?? platform;
+}
+
 export function pairedOn(d: TrustedDevice): string {
   return `Paired ${new Date(d.pairedAt).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })}`;
 }
@@ -183,9 +190,8 @@ function DeviceRow({ model, device, onRevoke }: { readonly model: ThisComputerMo
           </div>
         )}
         <div className="settings-row-desc device-meta">
-          <span>{device.platform}</span>
+          <span>{platformLabel(device.platform)}</span>
           <span className={device.connected > 0 ? 'is-connected' : undefined}>
-            {device.connected > 0 ? <span className="dot dot-online" /> : null}
             {lastConnected(device)}
           </span>
           <span>{pairedOn(device)}</span>

@@ -75,9 +75,12 @@ export function PairingDialog({ model, open, onClose }: { readonly model: ThisCo
               <div>
                 <div className="notice-title">A phone can't reach this relay</div>
                 <div className="notice-body">
-                  The relay listens on this computer only ({view.relayUrl ?? 'loopback'}). The code still works for a browser on this computer. To pair a phone, serve the relay on this network or use a relay URL:
+                  The relay listens on this computer only ({view.relayUrl ?? 'loopback'}). The code still works for a browser on this computer.
                 </div>
-                <RelayChoice model={model} compact onApplied={refresh} />
+                <details className="notice-details">
+                  <summary>Serve the relay on this network or use a relay URL</summary>
+                  <RelayChoice model={model} compact onApplied={refresh} />
+                </details>
               </div>
             </div>
           ) : null}

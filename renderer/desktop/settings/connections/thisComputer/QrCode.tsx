@@ -1,7 +1,8 @@
 /**
  * A QR code drawn as one SVG path from the `qrcode` package's module matrix (no canvas, no
  * markup strings): dark modules on a white card with the standard four-module quiet zone, so
- * cameras read it in the dark theme too.
+ * cameras read it in the dark theme too. Error correction L: the link is long, and a screen
+ * is not a crumpled label; fewer, bigger modules scan more easily.
  */
 import { useMemo } from 'react';
 import QRCode from 'qrcode';
@@ -10,7 +11,7 @@ const QUIET = 4;
 
 export function QrCode({ text, label, className }: { readonly text: string; readonly label: string; readonly className?: string }) {
   const { size, path } = useMemo(() => {
-    const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+    const qr = QRCode.create(text, { errorCorrectionLevel: 'L' });
     const n = qr.modules.size;
     let d = '';
     for (let y = 0; y < n; y++) {

@@ -4,7 +4,7 @@
  * reconnect of the window everything is read again (notifications may have been missed).
  */
 import type { HostFeature } from '../../../../../shared/protocol/hostFeatures';
-import { DisposableStore } from '../../../../../shared/util/lifecycle';
+import type { Disposable } from '../../../../../shared/util/lifecycle';
 import { onHostNotifications, subscribeToHost, type HostSessionLike } from '../hostCalls';
 import { createAuditStore, type AuditStore } from './auditStore';
 import { createChecksStore, type ChecksStore } from './checksStore';
@@ -22,7 +22,8 @@ export class ThisComputerModel {
   readonly power: PowerStore;
   readonly #session: HostSessionLike;
   readonly #features: ReadonlySet<HostFeature | string>;
-  readonly #subs = new DisposableStore();
+  // Plain handles, dropped synchronously: a tab that closed must not get one more notification.
+  readonly #subs: Disposable[] = [];
 
   constructor(session: HostSessionLike, features: readonly string[]) {
     this.#session = session;
@@ -42,7 +43,7 @@ export class ThisComputerModel {
 
   start(): void {
     const recheck = () => void this.checks.getState().run();
-    this.#subs.add(
+    this.#subs.push(
       onHostNotifications(this.#session, {
         'host/devices/changed': ({ change, device }) => {
           this.devices.getState().applyChange(change, device);
@@ -63,7 +64,7 @@ export class ThisComputerModel {
         },
       }),
     );
-    this.#subs.add(
+    this.#subs.push(
       this.#session.onNotification((method, params) => {
         if (method === 'host/power/changed') {
           this.power.getState().changed(params);
@@ -74,12 +75,12 @@ export class ThisComputerModel {
         }
       }),
     );
-    this.#subs.add(this.#session.onConnected(() => void this.#loadAll()));
+    this.#subs.push(this.#session.onConnected(() => void this.#loadAll()));
     void this.#loadAll();
   }
 
   dispose(): void {
-    this.#subs.dispose();
+    for (const s of this.#subs.splice(0)) s.dispose();
     this.pairing.getState().reset();
   }
 
