@@ -6,6 +6,7 @@
  * Screenshots of every state go to test-results/screens/connections/.
  */
 import { mkdtemp } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
@@ -59,6 +60,14 @@ async function shot(page: Page, name: string): Promise<void> {
 async function initialize(rpc: RpcConnection): Promise<void> {
   await rpc.request('initialize', { clientInfo: { name: 'test-phone', title: 'Test Phone', version: '0' }, capabilities: null });
   rpc.notify('initialized');
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
 }
 
 async function waitUntil(what: string, check: () => boolean, ms = 5000): Promise<void> {
@@ -248,6 +257,35 @@ describe('Settings > Connections: Control this computer', () => {
     await context.close();
   }, 180_000);
 
+  it('runs the remote-TUI listener from the screen: refuses a bad address, listens, generates a token file, and shows the command', async () => {
+    const { page, context } = await newPage(browser, { width: 1280, height: 860 });
+    await openThisComputerTab(page);
+    const section = page.getByTestId('listener');
+    await section.scrollIntoViewIfNeeded();
+    expect(await section.getByTestId('listener-state').textContent()).toContain('Off');
+    const address = section.getByRole('textbox', { name: /^Address/ });
+    await address.fill('http://127.0.0.1:1');
+    await section.getByRole('switch', { name: 'Remote TUI listener' }).click();
+    expect(await section.getByRole('alert').textContent()).toContain('unsupported --listen URL');
+    expect(await section.getByRole('switch', { name: 'Remote TUI listener' }).getAttribute('aria-checked')).toBe('false');
+
+    const port = await freePort();
+    await address.fill(`ws://127.0.0.1:${port}`);
+    await section.getByRole('switch', { name: 'Remote TUI listener' }).click();
+    await expect.poll(() => section.getByTestId('listener-state').textContent(), { timeout: T }).toContain(`Listening on ws://127.0.0.1:${port}`);
+    expect(await section.locator('code').textContent()).toBe(`codex --remote ws://127.0.0.1:${port}`);
+
+    await section.getByRole('combobox').selectOption('capability-token');
+    await section.getByRole('button', { name: 'Generate token file' }).click();
+    await page.getByRole('status').filter({ hasText: 'New token written to' }).waitFor({ timeout: T });
+    await section.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => section.locator('code').textContent(), { timeout: T }).toContain('--remote-auth-token-env CODEX_TOKEN');
+    await shot(page, 'listener-1280-light');
+    await section.getByRole('switch', { name: 'Remote TUI listener' }).click();
+    await expect.poll(() => section.getByTestId('listener-state').textContent(), { timeout: T }).toContain('Off');
+    await context.close();
+  }, 120_000);
+
   for (const scheme of ['light', 'dark'] as const) {
     for (const width of [1280, 390] as const) {
       it(`screens at ${width} px, ${scheme}`, async () => {
@@ -260,6 +298,8 @@ describe('Settings > Connections: Control this computer', () => {
         await shot(page, name('settings'));
         await page.getByTestId('relay-choice').scrollIntoViewIfNeeded();
         await shot(page, name('relay'));
+        await page.getByTestId('listener').scrollIntoViewIfNeeded();
+        await shot(page, name('listener'));
         await page.getByTestId('activity-row').first().scrollIntoViewIfNeeded();
         await shot(page, name('activity'));
         await page.getByTestId('troubleshooting').scrollIntoViewIfNeeded();

@@ -40,37 +40,37 @@ export function ConnectionTabsView({ tabs, features, session }: { readonly tabs:
   if (!current) return null;
   return (
     <div className="connections" data-testid="connections">
-        {offered.length >= 2 ? (
-          <div className="tabs" role="tablist" aria-label="Connections" onKeyDown={onKey}>
-            {offered.map((t) => (
-              <button
-                key={t.id}
-                ref={(el) => {
-                  if (el) buttons.current.set(t.id, el);
-                  else buttons.current.delete(t.id);
-                }}
-                type="button"
-                role="tab"
-                id={`connections-tab-${t.id}`}
-                aria-controls={`connections-panel-${t.id}`}
-                aria-selected={t.id === current.id}
-                tabIndex={t.id === current.id ? 0 : -1}
-                className="tab"
-                onClick={() => setChosen(t.id)}
-              >
-                {t.label}
-              </button>
-            ))}
-          </div>
-        ) : null}
-        <div
-          className="tab-panel"
-          id={`connections-panel-${current.id}`}
-          {...(offered.length >= 2 ? { role: 'tabpanel', 'aria-labelledby': `connections-tab-${current.id}` } : {})}
-          key={current.id}
-        >
-          {current.render(session)}
+      {offered.length >= 2 ? (
+        <div className="tabs" role="tablist" aria-label="Connections" onKeyDown={onKey}>
+          {offered.map((t) => (
+            <button
+              key={t.id}
+              ref={(el) => {
+                if (el) buttons.current.set(t.id, el);
+                else buttons.current.delete(t.id);
+              }}
+              type="button"
+              role="tab"
+              id={`connections-tab-${t.id}`}
+              aria-controls={`connections-panel-${t.id}`}
+              aria-selected={t.id === current.id}
+              tabIndex={t.id === current.id ? 0 : -1}
+              className="tab"
+              onClick={() => setChosen(t.id)}
+            >
+              {t.label}
+            </button>
+          ))}
         </div>
+      ) : null}
+      <div
+        className="tab-panel"
+        id={`connections-panel-${current.id}`}
+        {...(offered.length >= 2 ? { role: 'tabpanel', 'aria-labelledby': `connections-tab-${current.id}` } : {})}
+        key={current.id}
+      >
+        {current.render(session)}
       </div>
+    </div>
   );
 }

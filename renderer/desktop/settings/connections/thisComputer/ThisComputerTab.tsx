@@ -13,6 +13,7 @@ import { EmptyState, LoadingState } from '../../../../common/views/States';
 import { AllowConnectRow } from './AllowConnectRow';
 import { DevicesList } from './DevicesList';
 import { KeepAwakeRow } from './KeepAwakeRow';
+import { ListenerSection } from './ListenerSection';
 import { PairingDialog } from './PairingDialog';
 import { RelayChoice } from './RelayChoice';
 import { RemoteActivity } from './RemoteActivity';
@@ -96,6 +97,15 @@ function ThisComputer({ session, features }: { readonly session: HostSession; re
           <RelayChoice model={model} />
         </div>
       </section>
+
+      {model.has('listener') ? (
+        <section aria-labelledby="listener-title">
+          <h3 className="settings-subtitle" id="listener-title">
+            Remote TUI
+          </h3>
+          <ListenerSection model={model} />
+        </section>
+      ) : null}
 
       {model.has('audit') ? (
         <section aria-labelledby="activity-title">

@@ -9,6 +9,7 @@ import { onHostNotifications, subscribeToHost, type HostSessionLike } from '../h
 import { createAuditStore, type AuditStore } from './auditStore';
 import { createChecksStore, type ChecksStore } from './checksStore';
 import { createDevicesStore, type DevicesStore } from './devicesStore';
+import { createListenerStore, type ListenerStore } from './listenerStore';
 import { createPairingStore, type PairingStore } from './pairingStore';
 import { createPowerStore, type PowerStore } from './powerStore';
 import { createRemoteAccessStore, type RemoteAccessStore } from './remoteAccessStore';
@@ -20,6 +21,7 @@ export class ThisComputerModel {
   readonly checks: ChecksStore;
   readonly audit: AuditStore;
   readonly power: PowerStore;
+  readonly listener: ListenerStore;
   readonly #session: HostSessionLike;
   readonly #features: ReadonlySet<HostFeature | string>;
   // Plain handles, dropped synchronously: a tab that closed must not get one more notification.
@@ -34,6 +36,7 @@ export class ThisComputerModel {
     this.checks = createChecksStore(session);
     this.audit = createAuditStore(session);
     this.power = createPowerStore(session);
+    this.listener = createListenerStore(session);
   }
 
   /** Whether host/info lists `feature` (a part whose feature is off is not shown). */
@@ -57,6 +60,7 @@ export class ThisComputerModel {
           void this.remoteAccess.getState().load();
           recheck();
         },
+        'host/listener/changed': (view) => this.listener.getState().changed(view),
         'host/pairing/expired': ({ pairId, reason }) => this.pairing.getState().expired(pairId, reason),
         'host/remoteAccess/changed': () => {
           void this.remoteAccess.getState().load();
@@ -90,6 +94,7 @@ export class ThisComputerModel {
     if (this.has('remote')) loads.push(this.devices.getState().load(), this.remoteAccess.getState().load(), this.checks.getState().run());
     if (this.has('audit')) loads.push(this.audit.getState().load());
     if (this.has('power')) loads.push(this.power.getState().load());
+    if (this.has('listener')) loads.push(this.listener.getState().load());
     await Promise.all(loads);
   }
 }
