@@ -15,6 +15,7 @@ import { REMOTE_ACCESS_METHODS } from './features/remoteAccessApi.js';
 import { LISTENER_METHODS } from './features/listenerApi.js';
 import { AUDIT_METHODS } from './features/auditApi.js';
 import { SSH_METHODS } from './features/sshApi.js';
+import { POWER_METHODS } from './features/powerApi.js';
 import { DeviceIdSchema, EnvironmentIdSchema, EnvironmentInfoSchema, HostInfoSchema, PairIdSchema, PairingStartResultSchema, TrustedDeviceSchema } from './hostSchemas.js';
 
 export * from './hostSchemas.js';
@@ -84,6 +85,7 @@ export const HOST_METHODS = {
   ...LISTENER_METHODS,
   ...AUDIT_METHODS,
   ...SSH_METHODS,
+  ...POWER_METHODS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; result: z.ZodType; allowed: readonly ClientKind[] }>;
 
 export type HostMethod = keyof typeof HOST_METHODS;
