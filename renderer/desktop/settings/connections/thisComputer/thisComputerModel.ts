@@ -61,6 +61,10 @@ export class ThisComputerModel {
           recheck();
         },
         'host/listener/changed': (view) => this.listener.getState().changed(view),
+        'host/power/changed': (view) => {
+          this.power.getState().changed(view);
+          recheck();
+        },
         'host/pairing/expired': ({ pairId, reason }) => this.pairing.getState().expired(pairId, reason),
         'host/remoteAccess/changed': () => {
           void this.remoteAccess.getState().load();
@@ -69,11 +73,8 @@ export class ThisComputerModel {
       }),
     );
     this.#subs.push(
-      this.#session.onNotification((method, params) => {
-        if (method === 'host/power/changed') {
-          this.power.getState().changed(params);
-          recheck();
-        } else if (method === 'serverRequest/resolved' && this.has('audit')) {
+      this.#session.onNotification((method) => {
+        if (method === 'serverRequest/resolved' && this.has('audit')) {
           // An approval was answered (here or on a device): the audit log has a new line.
           void this.audit.getState().load();
         }
