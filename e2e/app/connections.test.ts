@@ -110,6 +110,8 @@ describe('Settings > Connections: Control this computer', () => {
     await expect.poll(() => page.getByTestId('devices-empty').textContent()).toBe('No device can control this computer yet');
     await expect.poll(() => page.getByTestId('remote-access-state').textContent(), { timeout: T }).toContain('On · connected to the relay');
     expect(await page.getByRole('switch', { name: 'Allow other devices to connect' }).getAttribute('aria-checked')).toBe('true');
+    // keep-awake shows what this host's power feature says (here: whether systemd-inhibit works)
+    await expect.poll(() => page.getByTestId('keep-awake-state').textContent(), { timeout: T }).toMatch(/^(Not available here: .+|Holding this computer awake now: .+|Not holding.*)$/);
 
     // the pairing dialog: a QR code for a phone, with the loopback relay called out
     await page.getByTestId('setup-state').getByRole('button', { name: 'Set up Codex mobile' }).click();

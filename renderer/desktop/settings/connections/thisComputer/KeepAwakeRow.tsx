@@ -25,7 +25,11 @@ export function KeepAwakeRow({ model }: { readonly model: ThisComputerModel }) {
       <div className="settings-row-text">
         <div className="settings-row-title">Keep this computer awake</div>
         <div className="settings-row-desc">Prevent sleep while remote access is on and the computer is plugged in. Always held while a turn runs.</div>
-        {view ? <div className="row-status">{describe(view)}</div> : null}
+        {view ? (
+          <div className={view.available ? 'row-status' : 'row-status is-warning'} data-testid="keep-awake-state">
+            {describe(view)}
+          </div>
+        ) : null}
         {changeError || loadError ? (
           <div className="row-error" role="alert">
             {changeError ?? `Couldn't read the keep-awake state: ${loadError}`}
