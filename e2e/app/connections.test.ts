@@ -5,9 +5,7 @@
  * pairing the way a phone does with the link decoded from the QR code's pixels.
  * Screenshots of every state go to test-results/screens/connections/.
  */
-import { mkdtemp } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
@@ -15,10 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pair, type ControllerSession } from '../../shared/controller/index.js';
 import { parsePairingLink } from '../../shared/pairing/pairingLink.js';
 import type { RpcConnection } from '../../shared/rpc/connection.js';
-import { createCodexHome, type CodexHomeFixture } from '../fixtures/codexHome.js';
 import { testPhone } from '../fixtures/controller.js';
-import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
-import { startHostProcess, type HostProcess } from '../fixtures/hostProcess.js';
+import { useStack } from '../fixtures/stack.js';
 import { startRelayProcess, type RelayProcess } from '../fixtures/relayProcess.js';
 import { launchBrowser, newPage, screenshot } from './appFixture.js';
 
@@ -27,9 +23,8 @@ const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').def
 const T = 30_000;
 const SHOTS = 'connections';
 
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
-let host: HostProcess;
+// The real host with its built-in relay and the UI; a standalone relay process to switch to.
+const stack = useStack({ label: 'connections-ui', relay: 'embedded', hostArgs: ['--ui', '--name', 'Connections Test Host'] });
 let relay: RelayProcess;
 let browser: Browser;
 let url: string;
@@ -79,13 +74,9 @@ async function waitUntil(what: string, check: () => boolean, ms = 5000): Promise
 }
 
 beforeAll(async () => {
-  fake = await startFakeResponses();
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'connections-ui' });
   relay = await startRelayProcess();
-  const dataDir = await mkdtemp(join(home.root, 'data-'));
-  host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--ui', '--name', 'Connections Test Host'] });
-  const m = /ui:\s+(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(host.stdout());
-  if (!m) throw new Error(`serve --ui printed no UI address:\n${host.stdout()}`);
+  const m = /ui:\s+(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(stack.host.stdout());
+  if (!m) throw new Error(`serve --ui printed no UI address:\n${stack.host.stdout()}`);
   url = m[1]!;
   browser = await launchBrowser();
 }, 120_000);
@@ -93,10 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of sessions) s.close();
   await browser?.close();
-  await host?.stop();
   await relay?.stop();
-  await fake?.close();
-  await home?.cleanup();
 });
 
 describe('Settings > Connections: Control this computer', () => {
@@ -230,7 +218,7 @@ describe('Settings > Connections: Control this computer', () => {
     rpc.onRequest('item/commandExecution/requestApproval', () => ({ decision: 'accept' }));
     const completed = new Promise<void>((resolve) => rpc.onNotification('turn/completed', () => resolve()));
     await initialize(rpc);
-    const { thread } = (await rpc.request('thread/start', { cwd: home.workdir })) as { thread: { id: string } };
+    const { thread } = (await rpc.request('thread/start', { cwd: stack.home.workdir })) as { thread: { id: string } };
     await rpc.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'please RUN echo from-the-phone', text_elements: [] }] });
     await completed;
     await page.getByRole('button', { name: 'Refresh remote activity' }).click();
