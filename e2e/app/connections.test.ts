@@ -294,6 +294,17 @@ describe('Settings > Connections: Control this computer', () => {
         await shot(page, name('activity'));
         await page.getByTestId('troubleshooting').scrollIntoViewIfNeeded();
         await shot(page, name('troubleshooting'));
+        // a refused relay URL, beside the control that sent it (nothing is applied)
+        const choice = page.getByTestId('relay-choice');
+        await choice.getByRole('textbox', { name: 'Relay URL' }).fill('http://relay.invalid');
+        await choice.getByRole('button', { name: 'Use this relay' }).click();
+        await choice.getByRole('alert').waitFor({ timeout: T });
+        await shot(page, name('relay-error'));
+        // the revoke confirmation, cancelled
+        await page.getByRole('button', { name: /^Revoke access for / }).first().click();
+        await page.getByRole('dialog', { name: /^Revoke access for .*\?$/ }).waitFor();
+        await shot(page, name('revoke-confirm'));
+        await page.getByRole('dialog', { name: /^Revoke access for .*\?$/ }).getByRole('button', { name: 'Cancel' }).click();
         await page.getByRole('button', { name: 'Add device' }).click();
         const dialog = page.getByRole('dialog', { name: 'Set up Codex mobile' });
         await dialog.getByRole('img', { name: 'Pairing QR code', exact: true }).waitFor({ timeout: T });
