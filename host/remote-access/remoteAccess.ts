@@ -124,10 +124,19 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
         });
         await control.boot();
 
+        // Keep-awake (the `power` feature, started after this one) reports through its
+        // notification; the checks use the latest report unless a getter was given.
+        let power: KeepAwakeInput | undefined;
+        store.add(
+          hub.onNotification((n) => {
+            if (n.method === 'host/power/changed') power = n.params;
+          }),
+        );
+        const keepAwake = o.keepAwake ?? (() => power);
         const sessionsOf = (deviceId: string) => hub.clients().filter((c) => c.id === deviceId && (c.kind === 'phone' || c.kind === 'host')).length;
         const table: HostFeatureTable<'remote'> = {
           ...feature.table(),
-          ...remoteAccessTable({ control, feature, runtime, devices, sessionsOf, ...(o.keepAwake ? { keepAwake: o.keepAwake } : {}) }),
+          ...remoteAccessTable({ control, feature, runtime, devices, sessionsOf, keepAwake }),
         };
         const c = control;
         const rt = runtime;
