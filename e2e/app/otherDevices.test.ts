@@ -82,7 +82,8 @@ async function openApp(url: string, o: { width: number; height?: number; scheme?
  */
 async function openOtherDevicesTab(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Settings' }).click();
-  await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('button', { name: 'Other devices' }).click();
+  await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('button', { name: 'Connections', exact: true }).click();
+  await page.getByRole('tablist', { name: 'Connections' }).getByRole('tab', { name: 'Control other devices' }).click();
   await page.getByTestId('other-devices-tab').waitFor({ timeout: UI_TIMEOUT });
 }
 
@@ -325,8 +326,10 @@ describe('Control other devices in the desktop UI', () => {
       // host/info has arrived (About shows the host's name) and the section is not there.
       await nav.getByRole('button', { name: 'About this host' }).click();
       await expect.poll(() => page.getByText('Windows box').count(), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
-      expect(await nav.getByRole('button').allTextContents()).not.toContain(expect.stringContaining('Other devices'));
-      expect(await nav.getByRole('button', { name: 'Other devices' }).count()).toBe(0);
+      await nav.getByRole('button', { name: 'Connections', exact: true }).click();
+      await page.getByTestId('connections').waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.getByRole('tab', { name: 'Control other devices' }).count()).toBe(0);
+      expect(await page.getByText('Devices you can control from this computer').count()).toBe(0);
       await mkdir(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, 'windows-settings-desktop-light.png') });
       await page.context().close();

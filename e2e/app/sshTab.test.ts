@@ -36,7 +36,8 @@ const SHOTS = join(SCREENSHOT_DIR, 'ssh');
 /** Opens Settings > SSH. The one place that knows where the tab is (Settings > Connections > SSH once the tabs join). */
 async function openSshTab(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Settings' }).click();
-  await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('button', { name: 'SSH' }).click();
+  await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('button', { name: 'Connections', exact: true }).click();
+  await page.getByRole('tablist', { name: 'Connections' }).getByRole('tab', { name: 'SSH' }).click();
   await page.getByTestId('ssh-tab').waitFor({ timeout: UI_TIMEOUT });
 }
 

@@ -16,6 +16,7 @@ import { toDisplayName } from '../../shared/protocol/displayName.js';
 import { errorMessage } from '../../shared/util/errors.js';
 import { DisposableStore, type AsyncDisposable } from '../../shared/util/lifecycle.js';
 import type { Logger } from '../../shared/util/logger.js';
+import { createAuditExtension } from '../audit/auditFeature.js';
 import { FileAuditLog } from '../audit/auditLog.js';
 import { CONTROL_FILE_NAME } from '../control/controlFile.js';
 import { startControlEndpoint } from '../control/controlEndpoint.js';
@@ -29,17 +30,18 @@ import { IDENTITY_MARKER_FILE } from '../identity/hostIdentity.js';
 import { createPowerExtension, type PowerAdapters } from '../power/powerExtension.js';
 import { POWER_SETTINGS_FILE } from '../power/powerSettings.js';
 import type { SecretStoreChoice, SecretStores } from '../identity/secretStore.js';
+import { createListenerExtension } from '../listener/listenerExtension.js';
 import type { ListenerConfig } from '../listener/listenerOptions.js';
-import { startWsListener, type WsListener } from '../listener/wsListener.js';
+import { LISTENER_SETTINGS_FILE } from '../listener/listenerSettings.js';
 import { RELAY_STATE_FILE } from '../remote-access/embeddedRelay.js';
 import { REMOTES_FILE_NAME } from '../remotes/remotesStore.js';
 import type { BackoffOptions } from '../../shared/util/backoff.js';
+import { REMOTE_ACCESS_SETTINGS_FILE } from '../remote-access/remoteAccessSettings.js';
 import type { SshConfig } from '../ssh/sshExtension.js';
 import { SSH_STATE_FILES } from '../ssh/sshStateFiles.js';
 import { DataDirError, prepareDataDir, type DataDirLayout } from '../storage/dataDir.js';
 import { DataDirLockedError, LOCK_FILE_NAME } from '../storage/dataDirLock.js';
 import { UnsafeDataDirError } from '../storage/strictModes.js';
-import { WsTransport } from '../transport/wsTransport.js';
 import { HOST_VERSION } from '../version.js';
 import { HostStartError, type HostExtension, type HostInfoFields } from './hostApp.js';
 
@@ -47,8 +49,8 @@ export const AUDIT_FILE_NAME = 'audit.jsonl';
 
 /** Every file the host keeps in its data dir (strict modes check them; atomic ones get temp cleanup). */
 export const DATA_DIR_LAYOUT: DataDirLayout = {
-  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, REMOTES_FILE_NAME, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
-  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, REMOTES_FILE_NAME, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
+  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, REMOTES_FILE_NAME, REMOTE_ACCESS_SETTINGS_FILE, LISTENER_SETTINGS_FILE, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
+  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, REMOTES_FILE_NAME, REMOTE_ACCESS_SETTINGS_FILE, LISTENER_SETTINGS_FILE, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
   secretDirs: ['secrets'],
 };
 
@@ -71,7 +73,7 @@ export interface CreateHostOptions {
   readonly engineCwd?: string;
   /** The name paired devices see (default: the OS hostname). */
   readonly hostName?: string;
-  /** The remote-TUI listener (validated flags); off when absent. */
+  /** The remote-TUI listener from validated `--listen` flags (they fix it); otherwise the stored settings apply. */
   readonly listener?: ListenerConfig;
   /** Remote access; off when absent (the relay and crypto code is then never loaded). */
   readonly remoteAccess?: RemoteAccessConfig;
@@ -98,8 +100,10 @@ export interface HostHandle extends AsyncDisposable {
   readonly hub: Hub;
   readonly dataDir: string;
   readonly engine: { readonly version: string; readonly bin: string };
-  /** The bound remote-TUI listener URL, when one runs. */
+  /** The bound remote-TUI listener URL, when one runs (it can change at run time). */
   readonly listenerUrl: string | undefined;
+  /** The config the listener runs with, when one runs. */
+  readonly listenerConfig: ListenerConfig | undefined;
   readonly controlUrl: string;
   /** What host/info answers right now. */
   info(): HostInfo;
@@ -125,27 +129,25 @@ export async function createHost(o: CreateHostOptions): Promise<HostHandle> {
     // The name goes into pairing links and welcome records, which only take clean display names.
     const hostName = toDisplayName(o.hostName ?? os.hostname(), 'Codex Host');
     const describers: (() => HostInfoFields)[] = [];
-    let listener: WsListener | undefined;
     const hub = new Hub({
       engine: port,
       audit,
       logger: log.child('hub'),
       hostVersion: HOST_VERSION,
       hostName,
-      describe: () => describeHost(describers, listener),
+      describe: () => describeHost(describers),
       ...(o.platform ? { platform: o.platform } : {}),
     });
     store.add(hub);
 
-    for (const ext of await extensionsOf(o)) {
+    const listener = createListenerExtension(o.listener);
+    for (const ext of [...(await extensionsOf(o)), listener.extension, createAuditExtension(path.join(dataDir, AUDIT_FILE_NAME))]) {
       progress(`starting ${ext.name}…`);
       const started = store.add(await ext.start({ hub, dataDir, logger: log.child(ext.name), hostName }));
       // Registered after the extension, so unwinding turns the feature off before it stops.
       if (started.features) store.add(hub.registerFeatures(started.features));
       if (started.describe) describers.push(started.describe);
     }
-
-    if (o.listener) listener = await startListener(o.listener, hub, store, log);
 
     const control = await startControlEndpoint({ dataDir, hub, logger: log, version: HOST_VERSION });
     store.add(control);
@@ -154,7 +156,12 @@ export async function createHost(o: CreateHostOptions): Promise<HostHandle> {
       hub,
       dataDir,
       engine,
-      listenerUrl: listener?.url,
+      get listenerUrl() {
+        return listener.handle.url();
+      },
+      get listenerConfig() {
+        return listener.handle.config();
+      },
       controlUrl: control.url,
       info: () => hub.info(),
       dispose: () => store.dispose(),
@@ -206,25 +213,9 @@ async function extensionsOf(o: CreateHostOptions): Promise<HostExtension[]> {
   return [...out, ...(o.extensions ?? []), createPowerExtension({ adapters: o.power })];
 }
 
-async function startListener(config: ListenerConfig, hub: Hub, store: DisposableStore, log: Logger): Promise<WsListener> {
-  for (const w of config.warnings) log.warn(w);
-  const listener = await startWsListener({
-    config,
-    maxPayloadBytes: hub.limits.maxMessageBytes,
-    logger: log.child('listener'),
-    onConnection: (socket, info) => {
-      hub.attach(new WsTransport(socket), { kind: 'tui', name: `remote client ${info.remoteAddress}` }, { adoptClientName: true });
-    },
-  }).catch((err: unknown) => {
-    throw new HostStartError(errorMessage(err));
-  });
-  store.add(listener);
-  return listener;
-}
-
-/** host/info's extra fields: the extensions' (warnings merged) and the listener address. */
-function describeHost(describers: readonly (() => HostInfoFields)[], listener: WsListener | undefined): Partial<Pick<HostInfo, 'listener' | 'relay' | 'hostId' | 'warnings'>> {
-  const fields: Partial<Pick<HostInfo, 'listener' | 'relay' | 'hostId' | 'warnings'>> = {};
+/** host/info's extra fields: the extensions' (warnings merged; the listener address comes from the listener extension). */
+function describeHost(describers: readonly (() => HostInfoFields)[]): Partial<Pick<HostInfo, 'listener' | 'relay' | 'hostId' | 'warnings' | 'remoteAccess'>> {
+  const fields: Partial<Pick<HostInfo, 'listener' | 'relay' | 'hostId' | 'warnings' | 'remoteAccess'>> = {};
   const warnings: string[] = [];
   for (const d of describers) {
     const { warnings: w, ...rest } = d();
@@ -232,6 +223,5 @@ function describeHost(describers: readonly (() => HostInfoFields)[], listener: W
     if (w) warnings.push(...w);
   }
   if (warnings.length) fields.warnings = warnings;
-  if (listener) fields.listener = listener.url;
   return fields;
 }

@@ -107,8 +107,11 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
     const info = host.info();
     out(`Codex Host ${HOST_VERSION} is running on ${info.hostName}`);
     out(`  engine:   codex ${host.engine.version} (${host.engine.bin})`);
-    if (host.listenerUrl && listener) for (const l of listenerBannerLines(host.listenerUrl, listener, 'listener')) out(`  ${l}`);
+    // Flags win; without them the listener and remote access follow Settings > Connections.
+    const listening = host.listenerConfig;
+    if (host.listenerUrl && listening) for (const l of listenerBannerLines(host.listenerUrl, listening, listener ? 'listener' : 'listener (from Settings > Connections)')) out(`  ${l}`);
     if (info.relay) out(`  relay:    ${info.relay}`);
+    if (info.remoteAccess?.enabled === false) out('  remote:   off (Allow other devices to connect is off in Settings > Connections)');
     if (info.hostId) out(`  host id:  ${info.hostId}`);
     out(`  data dir: ${host.dataDir}`);
     for (const w of info.warnings ?? []) out(`  warning:  ${w}`);

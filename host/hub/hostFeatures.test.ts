@@ -10,19 +10,22 @@ import { HostFeatureRegistry, type HostConnection, type HostFeatureTable, type H
 
 const device = { deviceId: 'a'.repeat(32), name: 'Pixel', platform: 'android', kind: 'phone' as const, pairedAt: '2026-01-01T00:00:00Z', lastSeen: null, revokedAt: null, connected: 0 };
 
+const remoteAccess = { enabled: true, state: 'registered' as const, relay: { mode: 'this-computer' as const }, reach: 'this-computer' as const, sessions: 0, addresses: [] };
+
 const completeRemote: HostFeatureTable<'remote'> = {
   'host/pairing/start': () => ({ link: 'l', exp: 1, expiresAt: 'e', pairId: '0'.repeat(16), qr: { terminal: '', svg: '', pngDataUrl: '' } }),
   'host/devices/list': () => ({ devices: [device] }),
   'host/devices/revoke': () => ({ revoked: true, closedSessions: 0 }),
   'host/devices/rename': () => ({ device }),
+  'host/remoteAccess/get': () => remoteAccess,
+  'host/remoteAccess/set': () => remoteAccess,
+  'host/relay/set': () => remoteAccess,
+  'host/remoteAccess/checks': () => ({ checks: [], checkedAt: 'now' }),
 };
 
+const { 'host/devices/rename': _rename, ...withoutRename } = completeRemote;
 // @ts-expect-error a table missing host/devices/rename does not compile
-const missingOne: HostFeatureTable<'remote'> = {
-  'host/pairing/start': completeRemote['host/pairing/start'],
-  'host/devices/list': completeRemote['host/devices/list'],
-  'host/devices/revoke': completeRemote['host/devices/revoke'],
-};
+const missingOne: HostFeatureTable<'remote'> = withoutRename;
 
 const wrongResult: HostFeatureTable<'remote'> = {
   ...completeRemote,

@@ -54,6 +54,8 @@ export interface ListenerConfig {
   readonly auth: ListenerAuth;
   /** Lines the caller must print loudly before starting (e.g. unauthenticated non-loopback listener). */
   readonly warnings: readonly string[];
+  /** Where the secret was read from (paths only, for Settings > Connections; never the secret). */
+  readonly secretFile?: string;
 }
 
 /** Raw flag values, as a CLI parser or the settings store hands them over. */
@@ -146,7 +148,8 @@ export function parseListenerOptions(raw: RawListenerOptions, deps: ListenerOpti
         'and run commands on this machine. Use --ws-auth capability-token or --ws-auth signed-bearer-token instead.',
     );
   }
-  return { listenUrl: opts.listen, address, loopback, auth, warnings };
+  const secretFile = auth.mode === 'capability-token' ? opts.wsTokenFile : auth.mode === 'signed-bearer-token' ? opts.wsSharedSecretFile : undefined;
+  return { listenUrl: opts.listen, address, loopback, auth, warnings, ...(secretFile !== undefined ? { secretFile } : {}) };
 }
 
 type ParsedRaw = z.output<typeof rawSchema>;

@@ -41,6 +41,8 @@ export class PairingManager implements Disposable {
   readonly #o: PairingManagerOptions;
   #outstanding: Outstanding[] = [];
   #disposed = false;
+  /** Bumped by `dropAll`: an undo from before it must not bring a wiped code back. */
+  #generation = 0;
 
   constructor(options: PairingManagerOptions) {
     this.#o = options;
@@ -81,9 +83,17 @@ export class PairingManager implements Disposable {
     const entry = this.#outstanding.find((o) => equalBytes(o.pairId, pairId));
     if (!entry) return undefined;
     this.#outstanding = this.#outstanding.filter((o) => o !== entry);
+    const generation = this.#generation;
     return () => {
-      if (!this.#disposed && entry.expMs > this.#now() && !this.#outstanding.includes(entry)) this.#outstanding.push(entry);
+      if (!this.#disposed && generation === this.#generation && entry.expMs > this.#now() && !this.#outstanding.includes(entry)) this.#outstanding.push(entry);
     };
+  }
+
+  /** Invalidates every outstanding code and wipes its secret (the relay it names changed); new codes can still be made. */
+  dropAll(): void {
+    this.#generation += 1;
+    for (const o of this.#outstanding) o.secret.fill(0);
+    this.#outstanding = [];
   }
 
   /** Invalidates every outstanding code and wipes its secret (the host is stopping). */

@@ -34,11 +34,13 @@ async function setup(ttlSeconds?: number) {
     hostName: () => 'Dev box',
     ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
   });
-  const feature = new RemoteFeature({ hub: t.hub, devices, pairing, relayUrl: 'ws://127.0.0.1:7000', logger: silentLogger });
+  const feature = new RemoteFeature({ hub: t.hub, devices, pairing, relayUrl: () => 'ws://127.0.0.1:7000', logger: silentLogger });
   const relayStates = new Emitter<HostRelayState>();
   const relay = { state: 'connecting' as HostRelayState, lastError: undefined as string | undefined, onStateChange: (l: (s: HostRelayState) => void) => relayStates.on(l) };
   feature.watchRelay(relay);
-  t.hub.registerFeatures({ remote: feature.table() });
+  // The run-time settings' handlers are tested in remoteAccessControl.test.ts.
+  const notHere = () => Promise.reject(new Error('not part of this test'));
+  t.hub.registerFeatures({ remote: { ...feature.table(), 'host/remoteAccess/get': notHere, 'host/remoteAccess/set': notHere, 'host/relay/set': notHere, 'host/remoteAccess/checks': notHere } });
   const admission = feature.watchAdmission(createSessionAdmission(pairing, devices));
   const cli = t.attach('cli', 'codex-host cli');
   await cli.conn.request('host/notifications/subscribe');
@@ -101,7 +103,7 @@ describe('the remote feature', () => {
     relayStates.fire('disconnected');
     await expect(cli.next((m) => m.method === 'host/remoteAccess/changed')).resolves.toEqual({
       method: 'host/remoteAccess/changed',
-      params: { state: 'disconnected', relay: 'ws://127.0.0.1:7000', lastError: 'connect ECONNREFUSED 127.0.0.1:7000' },
+      params: { enabled: true, state: 'disconnected', relay: 'ws://127.0.0.1:7000', lastError: 'connect ECONNREFUSED 127.0.0.1:7000' },
     });
     expect(hub.info().features).toEqual(['core', 'environments', 'remote']);
   });

@@ -20,6 +20,7 @@ import type { PairingManager } from '../pairing/pairingManager.js';
 import { renderPairingQr } from '../pairing/pairingQr.js';
 import type { HostRelayState } from './hostRelayClient.js';
 import type { SessionAdmission } from './sessionAdmission.js';
+import type { LastPairingCode, RefusedDevice } from './troubleshooting.js';
 import { CLOSE } from '../../shared/protocol/closeCodes.js';
 
 /** Close code for sessions ended by revocation (remote-protocol.md §6). */
@@ -44,11 +45,18 @@ export interface RemoteFeatureDeps {
   readonly hub: RemoteFeatureHub;
   readonly devices: DeviceRegistry;
   readonly pairing: PairingManager;
-  /** The relay URL controllers reach (as in pairing links). */
-  readonly relayUrl: string;
+  /** The relay URL controllers reach (as in pairing links), while the relay runs. */
+  readonly relayUrl: () => string | undefined;
+  /** "Allow other devices to connect" (default: always on). */
+  readonly enabled?: () => boolean;
+  /** Why no pairing code can be made right now (remote access off, no relay), or undefined. */
+  readonly pairingBlocked?: () => string | undefined;
   readonly logger: Logger;
   readonly now?: () => number;
 }
+
+/** The methods this class answers; the rest of the `remote` feature is remoteAccessTable.ts. */
+export type RemoteCoreMethod = 'host/pairing/start' | 'host/devices/list' | 'host/devices/revoke' | 'host/devices/rename';
 
 const isDevice = (c: ClientIdentity) => c.kind === 'phone' || c.kind === 'host';
 
@@ -60,6 +68,8 @@ export class RemoteFeature {
   /** Devices that just used a code (deviceId → pairId), until their session is attached. */
   readonly #claims = new Map<string, string>();
   #relay: RemoteFeatureRelay | undefined;
+  #lastCode: { pairId: string; code: LastPairingCode } | undefined;
+  #lastRefused: RefusedDevice | undefined;
 
   constructor(deps: RemoteFeatureDeps) {
     this.#d = deps;
@@ -79,15 +89,49 @@ export class RemoteFeature {
   status(): RemoteAccessStatus {
     const state = this.#relay?.state ?? 'stopped';
     const lastError = this.#relay?.lastError;
-    return { state, relay: this.#d.relayUrl, ...(lastError ? { lastError: lastError.slice(0, 500) } : {}) };
+    return { enabled: this.#d.enabled?.() ?? true, state, relay: this.#d.relayUrl() ?? '', ...(lastError ? { lastError: lastError.slice(0, 500) } : {}) };
+  }
+
+  /** Announces the current status (after a setting changed). */
+  announceStatus(): void {
+    this.#d.hub.notify('host/remoteAccess/changed', this.status());
+  }
+
+  /** The last pairing code shown since the start (troubleshooting). */
+  get lastCode(): LastPairingCode | undefined {
+    return this.#lastCode?.code;
+  }
+
+  /** The last device refused at admission (troubleshooting). */
+  get lastRefused(): RefusedDevice | undefined {
+    return this.#lastRefused;
+  }
+
+  /** Ends every open pairing code (they name a relay that is no longer used), announcing each as replaced. */
+  dropCodes(): void {
+    this.#d.pairing.dropAll();
+    for (const pairId of [...this.#codes.keys()]) {
+      this.#forgetCode(pairId);
+      this.#d.hub.notify('host/pairing/expired', { pairId, reason: 'replaced' });
+    }
+    if (this.#lastCode?.code.state === 'open') this.#setCode(this.#lastCode.pairId, 'replaced');
   }
 
   /** Wraps the session admission so a used pairing code is announced when its session attaches. */
   watchAdmission(inner: SessionAdmission): SessionAdmission {
     return {
-      lookupPairingSecret: (pairId) => inner.lookupPairingSecret(pairId),
+      lookupPairingSecret: (pairId) => {
+        const secret = inner.lookupPairingSecret(pairId);
+        if (!secret) this.#refused('code-expired');
+        return secret;
+      },
       admit: async (device) => {
         const result = await inner.admit(device);
+        if (!result.ok) {
+          const known = this.#d.devices.list().find((d) => d.deviceId === device.deviceId);
+          const reason = result.reason === 'revoked' ? 'revoked' : result.reason === 'used' ? 'code-used' : result.reason === 'unknown_device' ? 'unknown-device' : 'code-expired';
+          this.#refused(reason, known?.name ?? device.name);
+        }
         if (!result.ok || device.mode !== 'pair' || !device.pairId) return result;
         const pairId = toHex(device.pairId);
         this.#forgetCode(pairId);
@@ -104,11 +148,13 @@ export class RemoteFeature {
     };
   }
 
-  /** The complete `remote` handler table. */
-  table(): HostFeatureTable<'remote'> {
+  /** The pairing and device handlers of the `remote` feature. */
+  table(): Pick<HostFeatureTable<'remote'>, RemoteCoreMethod> {
     const { devices, pairing, hub, logger } = this.#d;
     return {
       'host/pairing/start': async (params) => {
+        const blocked = this.#d.pairingBlocked?.();
+        if (blocked) throw new RpcError(RpcErrorCode.InvalidRequest, `host/pairing/start: ${blocked}`);
         let code;
         try {
           code = pairing.start(params?.replaces);
@@ -158,6 +204,7 @@ export class RemoteFeature {
     const pairId = change === 'attached' ? this.#claims.get(client.id) : undefined;
     if (pairId) {
       this.#claims.delete(client.id);
+      if (this.#lastCode?.pairId === pairId) this.#lastCode = { pairId, code: { ...this.#lastCode.code, state: 'claimed', deviceName: device.name } };
       this.#d.hub.notify('host/pairing/claimed', { pairId, device });
       this.#d.hub.notify('host/devices/changed', { change: 'paired', device });
       return;
@@ -174,13 +221,24 @@ export class RemoteFeature {
       }
     }
     const now = this.#d.now?.() ?? Date.now();
+    if (this.#lastCode?.code.state === 'open') this.#setCode(this.#lastCode.pairId, 'replaced');
+    this.#lastCode = { pairId, code: { state: 'open', expiresAt: expMs } };
     const timer = setTimeout(() => {
       if (!this.#codes.has(pairId)) return;
       this.#codes.delete(pairId);
+      this.#setCode(pairId, 'expired');
       this.#d.hub.notify('host/pairing/expired', { pairId, reason: 'expired' });
     }, Math.max(0, expMs - now));
     timer.unref?.();
     this.#codes.set(pairId, timer);
+  }
+
+  #setCode(pairId: string, state: LastPairingCode['state']): void {
+    if (this.#lastCode?.pairId === pairId && this.#lastCode.code.state === 'open') this.#lastCode = { pairId, code: { ...this.#lastCode.code, state } };
+  }
+
+  #refused(reason: RefusedDevice['reason'], name?: string): void {
+    this.#lastRefused = { reason, ...(name ? { name } : {}), at: this.#d.now?.() ?? Date.now() };
   }
 
   #forgetCode(pairId: string): void {

@@ -2,9 +2,6 @@
  * The host's features: every host/ method and notification belongs to one (docs/host-api.md).
  * A feature is on when the host registered its complete handler table (host/hub/hostFeatures.ts);
  * a method of a feature that is off answers -32601 "<method>: <title> is off on this host".
- *
- * Features still to come declare their methods when their handlers are written: `audit`
- * (the remote activity view), `listener` (listener settings).
  */
 export const HOST_FEATURES = {
   /** host/info and notification subscriptions: always on. */
@@ -15,6 +12,10 @@ export const HOST_FEATURES = {
   remote: { title: 'remote access' },
   /** Controlling other hosts through the relay (docs/remotes.md): on unless the host runs on Windows. */
   remotes: { title: 'controlling other devices' },
+  /** The remote-TUI listener's run-time settings (features/listenerApi.ts): on in every host started by createHost. */
+  listener: { title: 'listener settings' },
+  /** The audit log read back (features/auditApi.ts): on in every host started by createHost. */
+  audit: { title: 'the remote activity view' },
   /** SSH hosts as environments (shared/protocol/features/sshApi.ts): on unless the host runs with --no-ssh. */
   ssh: { title: 'SSH hosts' },
   /** Keep-awake state and setting (features/powerApi.ts): on in every host started by createHost. */

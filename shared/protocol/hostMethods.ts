@@ -11,6 +11,9 @@ import { ADMIN_CLIENT_KINDS, CLIENT_KINDS, type ClientKind } from './clientIdent
 import { displayNameSchema } from './displayName.js';
 import type { HostFeature } from './hostFeatures.js';
 import { HOST_NOTIFICATION_NAMES, type HostNotification } from './hostNotifications.js';
+import { REMOTE_ACCESS_METHODS } from './features/remoteAccessApi.js';
+import { LISTENER_METHODS } from './features/listenerApi.js';
+import { AUDIT_METHODS } from './features/auditApi.js';
 import { SSH_METHODS } from './features/sshApi.js';
 import { POWER_METHODS } from './features/powerApi.js';
 import { DeviceIdSchema, EnvironmentIdSchema, EnvironmentInfoSchema, HostInfoSchema, PairIdSchema, PairingStartResultSchema, TrustedDeviceSchema } from './hostSchemas.js';
@@ -80,6 +83,9 @@ export const HOST_METHODS = {
     allowed: ADMINS,
   },
   ...REMOTES_METHODS,
+  ...REMOTE_ACCESS_METHODS,
+  ...LISTENER_METHODS,
+  ...AUDIT_METHODS,
   ...SSH_METHODS,
   ...POWER_METHODS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; result: z.ZodType; allowed: readonly ClientKind[] }>;

@@ -19,6 +19,7 @@ import {
   TrustedDeviceSchema,
 } from './hostSchemas.js';
 import { REMOTES_NOTIFICATIONS } from './features/remotesApi.js';
+import { LISTENER_NOTIFICATIONS } from './features/listenerApi.js';
 import { SSH_NOTIFICATIONS } from './features/sshApi.js';
 
 const EVERYONE: readonly ClientKind[] = CLIENT_KINDS;
@@ -59,6 +60,7 @@ export const HOST_NOTIFICATIONS = {
   /** The relay registration changed state (or its last error changed). */
   'host/remoteAccess/changed': { feature: 'remote', params: RemoteAccessStatusSchema, allowed: ADMINS },
   ...REMOTES_NOTIFICATIONS,
+  ...LISTENER_NOTIFICATIONS,
   ...SSH_NOTIFICATIONS,
   ...POWER_NOTIFICATIONS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; allowed: readonly ClientKind[] }>;

@@ -56,6 +56,8 @@ export type RelayState = (typeof RELAY_STATES)[number];
 
 /** Remote access: the relay this host registers at, the registration state and its last error. */
 export const RemoteAccessStatusSchema = z.object({
+  /** "Allow other devices to connect" (off: `state` is `stopped`). Absent from hosts before the setting existed. */
+  enabled: z.boolean().optional(),
   state: z.enum(RELAY_STATES),
   relay: z.string(),
   lastError: z.string().max(500).optional(),

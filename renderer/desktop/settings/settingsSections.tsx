@@ -2,13 +2,15 @@
  * The Settings screen's sections. Each feature adds its own entry here (Connections — the
  * relay, pairing and devices — plugs in as one more section); the screen only lays them out.
  */
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import type { IconName } from '../../common/views/Icon';
 import { AboutSection } from './AboutSection';
 import { AppearanceSection } from './AppearanceSection';
-import { SshSection } from './connections/ssh/SshSection';
-import { offersOtherDevices, OtherDevicesSection } from './connections/otherDevices/OtherDevicesSection';
 import type { HostInfo } from '../../../shared/protocol/hostMethods';
+import { LoadingState } from '../../common/views/States';
+
+// Connections (and the schemas its host calls parse with) loads when first opened.
+const ConnectionsSection = lazy(() => import('./connections/ConnectionsSection').then((m) => ({ default: m.ConnectionsSection })));
 
 export interface SettingsSection {
   readonly id: string;
@@ -21,7 +23,15 @@ export interface SettingsSection {
 
 export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { id: 'appearance', label: 'Appearance', icon: 'sun', render: () => <AppearanceSection /> },
-  { id: 'ssh', label: 'SSH', icon: 'server', render: () => <SshSection /> },
-  { id: 'other-devices', label: 'Other devices', icon: 'computer', render: () => <OtherDevicesSection />, offered: offersOtherDevices },
+  {
+    id: 'connections',
+    label: 'Connections',
+    icon: 'plug',
+    render: () => (
+      <Suspense fallback={<LoadingState label="Loading…" />}>
+        <ConnectionsSection />
+      </Suspense>
+    ),
+  },
   { id: 'about', label: 'About this host', icon: 'server', render: () => <AboutSection /> },
 ];
