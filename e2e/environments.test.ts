@@ -50,7 +50,7 @@ describe('environments on the real host', () => {
     const info = (await d.request('host/info')) as { environments: { id: string }[]; clients: { name: string; environmentId: string }[]; features: string[] };
     expect(info.environments.map((e) => e.id)).toEqual(['local']);
     // Controlling other devices is on wherever the host is not on Windows (docs/remotes.md).
-    expect(info.features).toEqual(process.platform === 'win32' ? ['core', 'environments', 'ssh', 'power', 'listener', 'audit'] : ['core', 'environments', 'remotes', 'ssh', 'power', 'listener', 'audit']);
+    expect(info.features).toEqual(process.platform === 'win32' ? ['core', 'environments', 'listener', 'audit', 'ssh', 'power'] : ['core', 'environments', 'remotes', 'listener', 'audit', 'ssh', 'power']);
     // A TUI client sees only itself among the clients (red-team P18).
     expect(info.clients).toEqual([expect.objectContaining({ kind: 'tui', name: 'lister', environmentId: 'local' })]);
   });
