@@ -30,6 +30,7 @@ import type { SecretStoreChoice, SecretStores } from '../identity/secretStore.js
 import type { ListenerConfig } from '../listener/listenerOptions.js';
 import { startWsListener, type WsListener } from '../listener/wsListener.js';
 import { RELAY_STATE_FILE } from '../remote-access/embeddedRelay.js';
+import { PUSH_FILE_NAME } from '../push/pushStore.js';
 import { DataDirError, prepareDataDir, type DataDirLayout } from '../storage/dataDir.js';
 import { DataDirLockedError, LOCK_FILE_NAME } from '../storage/dataDirLock.js';
 import { UnsafeDataDirError } from '../storage/strictModes.js';
@@ -41,8 +42,8 @@ export const AUDIT_FILE_NAME = 'audit.jsonl';
 
 /** Every file the host keeps in its data dir (strict modes check them; atomic ones get temp cleanup). */
 export const DATA_DIR_LAYOUT: DataDirLayout = {
-  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME],
-  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE],
+  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, PUSH_FILE_NAME],
+  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, PUSH_FILE_NAME],
   secretDirs: ['secrets'],
 };
 
@@ -53,6 +54,8 @@ export interface RemoteAccessConfig {
   /** Embedded relay bind address `IP:PORT` (default 127.0.0.1 on this host's stored port). */
   readonly relayListen?: string;
   readonly secretStore: SecretStoreChoice;
+  /** The Web Push contact subject (`mailto:…` or `https:…`), stored when given (docs/notifications.md). */
+  readonly pushSubject?: string;
 }
 
 export interface CreateHostOptions {

@@ -53,6 +53,7 @@ export function buildProgram(): Command {
     .option('--relay <url>', 'use this relay (ws[s]://host[:port]) instead of the embedded one')
     .option('--relay-listen <ip:port>', 'where the embedded relay listens (default 127.0.0.1 on a port chosen on the first start and kept in <data dir>/relay.json; use a LAN IP to pair phones on your network)')
     .option('--no-remote', 'turn remote access (relay, pairing) off')
+    .option('--push-subject <subject>', 'contact for Web Push services, required to notify phones: mailto:you@example.com or an https: URL (kept in <data dir>/push.json)')
     .option('--name <name>', 'host display name shown to paired devices (default: the hostname)')
     .option('--secret-store <kind>', 'where the host key lives: auto (the OS secret store if one answers, else a 0600 file; never the Linux kernel keyring) | keyring | file', 'auto')
     .option('--log-level <level>', 'debug | info | warn | error', 'info')

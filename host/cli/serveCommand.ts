@@ -13,6 +13,7 @@ import { CliError } from './cliError.js';
 import { displayNameProblem } from '../../shared/protocol/displayName.js';
 import { errorMessage } from '../../shared/util/errors.js';
 import { uiBridgeFromFlags } from '../ui-bridge/uiBridgeFlags.js';
+import { vapidSubjectProblem } from '../push/vapidSubject.js';
 
 /** commander's camelCased `serve` flags; the listener ones are exactly `RawListenerOptions`. */
 export interface ServeFlags extends RawListenerOptions {
@@ -26,6 +27,7 @@ export interface ServeFlags extends RawListenerOptions {
   logLevel?: string;
   ui?: boolean;
   uiListen?: string;
+  pushSubject?: string;
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -52,11 +54,20 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
     }
   }
 
+  if (flags.pushSubject !== undefined) {
+    const problem = vapidSubjectProblem(flags.pushSubject);
+    if (problem) throw new CliError(`--push-subject: ${problem}`, 2);
+  }
   let remoteAccess: RemoteAccessConfig | undefined;
   if (flags.remote !== false) {
-    remoteAccess = { relayUrl: flags.relay, relayListen: flags.relayListen, secretStore: (flags.secretStore ?? 'auto') as SecretStoreChoice };
-  } else if (flags.relay || flags.relayListen) {
-    throw new CliError('--relay and --relay-listen cannot be combined with --no-remote', 2);
+    remoteAccess = {
+      relayUrl: flags.relay,
+      relayListen: flags.relayListen,
+      secretStore: (flags.secretStore ?? 'auto') as SecretStoreChoice,
+      ...(flags.pushSubject !== undefined ? { pushSubject: flags.pushSubject } : {}),
+    };
+  } else if (flags.relay || flags.relayListen || flags.pushSubject !== undefined) {
+    throw new CliError('--relay, --relay-listen and --push-subject cannot be combined with --no-remote', 2);
   }
 
   const ui = uiBridgeFromFlags(flags);

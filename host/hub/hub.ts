@@ -60,6 +60,13 @@ export interface ClientChange {
   readonly client: ClientIdentity;
 }
 
+/** A thread of one environment waits on a person, or its turn ended (phone notifications hang off it). */
+export interface HubAttention {
+  readonly kind: 'approval-needed' | 'turn-finished';
+  readonly environmentId: string;
+  readonly threadId: string;
+}
+
 /** host/info fields only the host's admins see (red-team P18). */
 const ADMIN_ONLY_INFO = ['listener', 'warnings'] as const;
 
@@ -74,6 +81,7 @@ export class Hub {
   readonly #runtimes = new Map<string, EnvironmentRuntime>();
   readonly #busyChanged = new Emitter<boolean>();
   readonly #clientsChanged = new Emitter<ClientChange>();
+  readonly #attention = new Emitter<HubAttention>();
   readonly #store = new DisposableStore();
   #busy = false;
   #stopping = false;
@@ -108,6 +116,15 @@ export class Hub {
 
   onClientsChanged(listener: (change: ClientChange) => void): Disposable {
     return this.#clientsChanged.on(listener);
+  }
+
+  /**
+   * A thread started waiting on an approval or an answer, or its turn finished, in any
+   * environment (seen on each environment's monitor connection, so also when no client is
+   * subscribed to that thread).
+   */
+  onAttention(listener: (event: HubAttention) => void): Disposable {
+    return this.#attention.on(listener);
   }
 
   get clientCount(): number {
@@ -235,6 +252,7 @@ export class Hub {
     this.#runtimes.clear();
     this.#busyChanged.clear();
     this.#clientsChanged.clear();
+    this.#attention.clear();
   }
 
   #hostCall(method: HostMethod, params: unknown, connection: HostConnection): Promise<unknown> {
@@ -254,6 +272,7 @@ export class Hub {
         onRestart: (env) => this.#onEngineRestart(env),
         onStateChange: (env, state) => this.#onEngineState(env, state),
         onBusyChanged: (env, busy) => this.#onEnvironmentBusy(env, busy),
+        onAttention: (env, e) => this.#attention.fire({ ...e, environmentId: env.id }),
       },
       this.#o.logger.child(entry.id === LOCAL_ENVIRONMENT_ID ? 'engine' : `env ${entry.id}`),
       this.#o.hostVersion,

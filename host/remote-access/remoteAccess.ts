@@ -20,6 +20,7 @@ import { startEmbeddedRelay } from './embeddedRelay.js';
 import { relayAddressForBind, relayAddressFromUrl, type RelayAddress } from './relayAddress.js';
 import { createSessionAdmission } from './sessionAdmission.js';
 import { CLOSE_REVOKED, RemoteFeature } from './remoteFeature.js';
+import { startPush } from '../push/startPush.js';
 
 export interface RemoteAccessOptions {
   /** External relay (ws[s]://host[:port]); when absent an embedded relay is started. */
@@ -29,6 +30,8 @@ export interface RemoteAccessOptions {
   readonly secretStore: SecretStoreChoice;
   /** Where secrets can live (default: @napi-rs/keyring and the 0600 file; Electron passes safeStorage). */
   readonly secretStores?: SecretStores;
+  /** The Web Push contact subject to store (`serve --push-subject`); docs/notifications.md. */
+  readonly pushSubject?: string;
 }
 
 export { CLOSE_REVOKED };
@@ -42,6 +45,9 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
         const host = await openHostIdentity(dataDir, o.secretStore, logger, o.secretStores);
         logger.info(host.created ? 'created the host identity' : 'loaded the host identity', { hostId: host.hostId, store: host.store.kind });
         const devices = store.add(await DeviceRegistry.open(dataDir, logger.child('devices')));
+        const push = store.add(
+          await startPush({ hub, devices, dataDir, secretStore: host.store, hostId: host.hostId, hostName, subject: o.pushSubject, logger: logger.child('push') }),
+        );
 
         let address: RelayAddress;
         if (o.relayUrl) address = relayAddressFromUrl(o.relayUrl);
@@ -81,7 +87,7 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
             remoteAccess: feature.status(),
             ...(devices.warnings.length ? { warnings: [...devices.warnings] } : {}),
           }),
-          features: { remote: feature.table() },
+          features: { remote: feature.table(), push: push.table },
           dispose: () => store.dispose(),
         };
       } catch (err) {

@@ -14,6 +14,8 @@ export const HOST_FEATURES = {
   environments: { title: 'environments' },
   /** Pairing and trusted devices: on unless the host runs with --no-remote. */
   remote: { title: 'remote access' },
+  /** Web Push notifications to paired phones: on with remote access (shared/protocol/features/pushApi.ts). */
+  push: { title: 'notifications' },
 } as const satisfies Record<string, { title: string }>;
 
 export type HostFeature = keyof typeof HOST_FEATURES;

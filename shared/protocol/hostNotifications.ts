@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ADMIN_CLIENT_KINDS, CLIENT_KINDS, type ClientKind } from './clientIdentity.js';
 import type { HostFeature } from './hostFeatures.js';
+import { PUSH_NOTIFICATIONS } from './features/pushApi.js';
 import {
   AuditStatusSchema,
   ENGINE_STATES,
@@ -55,6 +56,7 @@ export const HOST_NOTIFICATIONS = {
   'host/pairing/expired': { feature: 'remote', params: z.object({ pairId: PairIdSchema, reason: z.enum(['expired', 'replaced']) }), allowed: ADMINS },
   /** The relay registration changed state (or its last error changed). */
   'host/remoteAccess/changed': { feature: 'remote', params: RemoteAccessStatusSchema, allowed: ADMINS },
+  ...PUSH_NOTIFICATIONS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; allowed: readonly ClientKind[] }>;
 
 export type HostNotification = keyof typeof HOST_NOTIFICATIONS;
