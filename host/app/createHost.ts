@@ -56,6 +56,8 @@ export interface RemoteAccessConfig {
   readonly secretStore: SecretStoreChoice;
   /** The Web Push contact subject (`mailto:…` or `https:…`), stored when given (docs/notifications.md). */
   readonly pushSubject?: string;
+  /** The embedded relay serves HTTPS/WSS with this certificate and key (PEM files, reloaded on change). */
+  readonly relayTls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export interface CreateHostOptions {

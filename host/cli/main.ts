@@ -52,6 +52,8 @@ export function buildProgram(): Command {
     .option('--allow-unauthenticated-non-loopback-ws', 'allow a non-loopback listener without auth (dangerous)')
     .option('--relay <url>', 'use this relay (ws[s]://host[:port]) instead of the embedded one')
     .option('--relay-listen <ip:port>', 'where the embedded relay listens (default 127.0.0.1 on a port chosen on the first start and kept in <data dir>/relay.json; use a LAN IP to pair phones on your network)')
+    .option('--relay-tls-cert <file>', 'the embedded relay serves HTTPS/WSS with this certificate chain (PEM, reloaded when it changes; needs --relay-tls-key)')
+    .option('--relay-tls-key <file>', 'the private key of --relay-tls-cert (PEM)')
     .option('--no-remote', 'turn remote access (relay, pairing) off')
     .option('--push-subject <subject>', 'contact for Web Push services, required to notify phones: mailto:you@example.com or an https: URL (kept in <data dir>/push.json)')
     .option('--name <name>', 'host display name shown to paired devices (default: the hostname)')

@@ -28,6 +28,8 @@ export interface ServeFlags extends RawListenerOptions {
   ui?: boolean;
   uiListen?: string;
   pushSubject?: string;
+  relayTlsCert?: string;
+  relayTlsKey?: string;
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -58,6 +60,8 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
     const problem = vapidSubjectProblem(flags.pushSubject);
     if (problem) throw new CliError(`--push-subject: ${problem}`, 2);
   }
+  if ((flags.relayTlsCert === undefined) !== (flags.relayTlsKey === undefined)) throw new CliError('--relay-tls-cert and --relay-tls-key go together', 2);
+  if (flags.relayTlsCert !== undefined && flags.relay) throw new CliError('--relay-tls-cert is for the embedded relay; an external --relay does its own TLS', 2);
   let remoteAccess: RemoteAccessConfig | undefined;
   if (flags.remote !== false) {
     remoteAccess = {
@@ -65,9 +69,10 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
       relayListen: flags.relayListen,
       secretStore: (flags.secretStore ?? 'auto') as SecretStoreChoice,
       ...(flags.pushSubject !== undefined ? { pushSubject: flags.pushSubject } : {}),
+      ...(flags.relayTlsCert && flags.relayTlsKey ? { relayTls: { certFile: flags.relayTlsCert, keyFile: flags.relayTlsKey } } : {}),
     };
-  } else if (flags.relay || flags.relayListen || flags.pushSubject !== undefined) {
-    throw new CliError('--relay, --relay-listen and --push-subject cannot be combined with --no-remote', 2);
+  } else if (flags.relay || flags.relayListen || flags.pushSubject !== undefined || flags.relayTlsCert) {
+    throw new CliError('--relay, --relay-listen, --relay-tls-cert and --push-subject cannot be combined with --no-remote', 2);
   }
 
   const ui = uiBridgeFromFlags(flags);

@@ -21,6 +21,7 @@ import { relayAddressForBind, relayAddressFromUrl, type RelayAddress } from './r
 import { createSessionAdmission } from './sessionAdmission.js';
 import { CLOSE_REVOKED, RemoteFeature } from './remoteFeature.js';
 import { startPush } from '../push/startPush.js';
+import { phoneAppHandlerFromFlags } from '../../relay/server/phoneAppFlags.js';
 
 export interface RemoteAccessOptions {
   /** External relay (ws[s]://host[:port]); when absent an embedded relay is started. */
@@ -32,6 +33,8 @@ export interface RemoteAccessOptions {
   readonly secretStores?: SecretStores;
   /** The Web Push contact subject to store (`serve --push-subject`); docs/notifications.md. */
   readonly pushSubject?: string;
+  /** The embedded relay serves HTTPS/WSS with this certificate (`serve --relay-tls-cert/--relay-tls-key`). */
+  readonly relayTls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export { CLOSE_REVOKED };
@@ -52,9 +55,11 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
         let address: RelayAddress;
         if (o.relayUrl) address = relayAddressFromUrl(o.relayUrl);
         else {
-          const relay = await startEmbeddedRelay({ dataDir, listen: o.relayListen, logger: logger.child('relay') });
+          // The embedded relay serves the phone app too (docs/mobile.md), over TLS when given a certificate.
+          const staticHandler = await phoneAppHandlerFromFlags({}, logger.child('relay'));
+          const relay = await startEmbeddedRelay({ dataDir, listen: o.relayListen, logger: logger.child('relay'), staticHandler, tls: o.relayTls });
           store.add(relay);
-          address = relayAddressForBind(relay.host, relay.port);
+          address = relayAddressForBind(relay.host, relay.port, o.relayTls !== undefined);
         }
 
         const pairing = store.add(new PairingManager({ identity: host.identity, relay: () => address, hostName: () => hostName }));
