@@ -31,6 +31,8 @@ export interface HostSessionOptions {
   /** Opens a fresh transport to the hub (rejects when it cannot). */
   readonly connect: () => Promise<Transport>;
   readonly clientInfo: ClientInfo;
+  /** The environment every connection works in (host/environment/select before initialize); default `local`. */
+  readonly environmentId?: string;
   /** A close that must not be retried returns the sentence to show; anything else is retried. */
   readonly finalClose?: (info: CloseInfo) => string | undefined;
   /** A failure of `connect` that must not be retried (same contract as `finalClose`). */
@@ -162,7 +164,7 @@ export class HostSession implements EngineRequester {
     });
     this.#connection = conn;
     try {
-      await conn.initialize(this.#o.clientInfo);
+      await conn.initialize(this.#o.clientInfo, this.#o.environmentId);
     } catch (err) {
       if (this.#connection === conn) this.#connection = undefined;
       conn.close(1000, 'initialize failed');
