@@ -85,7 +85,7 @@ describe('environments on the real host', () => {
     await d.initialize('lister');
     const info = (await d.request('host/info')) as { environments: { id: string }[]; clients: { name: string; environmentId: string }[]; features: string[] };
     expect(info.environments.map((e) => e.id)).toEqual(['local']);
-    expect(info.features).toEqual(['core', 'environments']);
+    expect(info.features).toEqual(['core', 'environments', 'ssh']);
     // A TUI client sees only itself among the clients (red-team P18).
     expect(info.clients).toEqual([expect.objectContaining({ kind: 'tui', name: 'lister', environmentId: 'local' })]);
   });

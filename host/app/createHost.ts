@@ -31,6 +31,8 @@ import type { ListenerConfig } from '../listener/listenerOptions.js';
 import { startWsListener, type WsListener } from '../listener/wsListener.js';
 import { RELAY_STATE_FILE } from '../remote-access/embeddedRelay.js';
 import { PUSH_FILE_NAME } from '../push/pushStore.js';
+import type { SshConfig } from '../ssh/sshExtension.js';
+import { SSH_STATE_FILES } from '../ssh/sshStateFiles.js';
 import { DataDirError, prepareDataDir, type DataDirLayout } from '../storage/dataDir.js';
 import { DataDirLockedError, LOCK_FILE_NAME } from '../storage/dataDirLock.js';
 import { UnsafeDataDirError } from '../storage/strictModes.js';
@@ -42,8 +44,8 @@ export const AUDIT_FILE_NAME = 'audit.jsonl';
 
 /** Every file the host keeps in its data dir (strict modes check them; atomic ones get temp cleanup). */
 export const DATA_DIR_LAYOUT: DataDirLayout = {
-  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, PUSH_FILE_NAME],
-  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, PUSH_FILE_NAME],
+  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, PUSH_FILE_NAME, ...SSH_STATE_FILES],
+  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, PUSH_FILE_NAME, ...SSH_STATE_FILES],
   secretDirs: ['secrets'],
 };
 
@@ -74,6 +76,8 @@ export interface CreateHostOptions {
   readonly listener?: ListenerConfig;
   /** Remote access; off when absent (the relay and crypto code is then never loaded). */
   readonly remoteAccess?: RemoteAccessConfig;
+  /** SSH hosts as environments (docs/ssh.md); off when absent (the SSH code is then never loaded). */
+  readonly ssh?: SshConfig;
   /** Features beyond remote access, started after it. */
   readonly extensions?: readonly HostExtension[];
   /** Progress lines for the person starting the host ("starting the engine…"). */
@@ -186,6 +190,7 @@ async function extensionsOf(o: CreateHostOptions): Promise<HostExtension[]> {
     const { createRemoteAccess } = await import('../remote-access/remoteAccess.js');
     out.push(createRemoteAccess({ ...o.remoteAccess, secretStores: o.secretStores }));
   }
+  if (o.ssh) out.push((await import('../ssh/sshExtension.js')).createSshExtension({ env: o.env, ...o.ssh }));
   return [...out, ...(o.extensions ?? [])];
 }
 

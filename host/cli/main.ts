@@ -15,6 +15,7 @@ import { statusCommand } from './statusCommand.js';
 import { defineRelayCommand, RelayCliError } from '../../relay/main.js';
 import { pairCommand } from './pairCommand.js';
 import { devicesListCommand, devicesRenameCommand, devicesRevokeCommand } from './devicesCommand.js';
+import { defineSshCommand } from './sshCommand.js';
 import { errorMessage } from '../../shared/util/errors.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -56,6 +57,8 @@ export function buildProgram(): Command {
     .option('--relay-tls-key <file>', 'the private key of --relay-tls-cert (PEM)')
     .option('--no-remote', 'turn remote access (relay, pairing) off')
     .option('--push-subject <subject>', 'contact for Web Push services, required to notify phones: mailto:you@example.com or an https: URL (kept in <data dir>/push.json)')
+    .option('--ssh-config <file>', 'the ssh config whose hosts `codex-host ssh` lists (default ~/.ssh/config)')
+    .option('--no-ssh', 'turn SSH hosts off')
     .option('--name <name>', 'host display name shown to paired devices (default: the hostname)')
     .option('--secret-store <kind>', 'where the host key lives: auto (the OS secret store if one answers, else a 0600 file; never the Linux kernel keyring) | keyring | file', 'auto')
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
@@ -103,6 +106,7 @@ export function buildProgram(): Command {
       const parentDir = (devices.opts() as { dataDir: string }).dataDir;
       await devicesRenameCommand({ dataDir: opts.dataDir !== defaultDataDir() ? opts.dataDir : parentDir, deviceId, name }, out);
     });
+  defineSshCommand(program, out);
   return program;
 }
 

@@ -2,6 +2,7 @@
  * `codex-host serve`: validates the flags, calls `createHost` (the composition the Electron
  * main shares) and keeps the host running until SIGINT/SIGTERM/SIGHUP, then disposes it.
  */
+import path from 'node:path';
 import { createLineLogger, type LogLevel } from '../../shared/util/logger.js';
 import { createHost, type HostHandle, type RemoteAccessConfig } from '../app/createHost.js';
 import { HostStartError } from '../app/hostApp.js';
@@ -22,6 +23,8 @@ export interface ServeFlags extends RawListenerOptions {
   relay?: string;
   relayListen?: string;
   remote?: boolean;
+  ssh?: boolean;
+  sshConfig?: string;
   name?: string;
   secretStore?: string;
   logLevel?: string;
@@ -76,6 +79,8 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
   }
 
   const ui = uiBridgeFromFlags(flags);
+  if (flags.ssh === false && flags.sshConfig) throw new CliError('--ssh-config cannot be combined with --no-ssh', 2);
+  const ssh = flags.ssh === false ? undefined : { ...(flags.sshConfig ? { configFile: path.resolve(flags.sshConfig) } : {}) };
 
   // Signals are handled from the first moment: Ctrl+C while the engine is still starting (or a
   // closed terminal, SIGHUP) must not leave `codex app-server` running in its own process group.
@@ -101,6 +106,7 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
       codexBin: flags.codexBin,
       listener,
       remoteAccess,
+      ssh,
       env: process.env,
       logger,
       hostName: flags.name,

@@ -7,7 +7,7 @@
  * Each environment in the hub's `EngineRegistry` has one port. Server-request ids are only
  * unique within one engine process, so the hub keys everything that tracks them by
  * environment. Compatibility: members added later are optional, so existing ports keep
- * compiling (`lastError` was added with environments).
+ * compiling (`lastError` was added with environments, `phase` and `onInfoChange` with SSH hosts).
  */
 import type { EngineState } from '../../shared/protocol/hostMethods.js';
 import type { Disposable, Transport } from '../../shared/rpc/transport.js';
@@ -24,7 +24,11 @@ export interface EnginePort {
    * internal addresses, so the hub never shows it to phones or TUI clients.
    */
   readonly lastError?: string;
+  /** Progress while starting, for engines that report it (an SSH host's connection phase). */
+  readonly phase?: string;
   onStateChange(listener: (state: EngineState) => void): Disposable;
   /** Fired when the engine process died and is being replaced: every engine connection is gone. */
   onRestart(listener: () => void): Disposable;
+  /** Fired when `phase`, `lastError` or `version` changed without a state change (optional). */
+  onInfoChange?(listener: () => void): Disposable;
 }

@@ -17,6 +17,8 @@ export interface EnvironmentEvents {
   onBusyChanged(env: EnvironmentRuntime, busy: boolean): void;
   /** A thread of this environment waits on a person, or its turn ended (busyTracker.ts). */
   onAttention?(env: EnvironmentRuntime, event: ThreadAttention): void;
+  /** Its phase, last error or version changed (the state did not). */
+  onInfoChange(env: EnvironmentRuntime): void;
 }
 
 export class EnvironmentRuntime {
@@ -37,6 +39,7 @@ export class EnvironmentRuntime {
       this.#busy.onBusyChanged((b) => events.onBusyChanged(this, b)),
       this.#busy.onAttention((e) => events.onAttention?.(this, e)),
     );
+    if (entry.engine.onInfoChange) this.#subs.push(entry.engine.onInfoChange(() => events.onInfoChange(this)));
   }
 
   get id(): string {
@@ -56,6 +59,7 @@ export class EnvironmentRuntime {
       kind,
       name,
       state: engine.state,
+      ...(engine.phase && engine.state !== 'running' ? { phase: engine.phase.slice(0, 32) } : {}),
       ...(engine.version ? { version: engine.version } : {}),
       restarts: engine.restarts,
       busy: this.#busy.busy,

@@ -273,6 +273,7 @@ export class Hub {
         onStateChange: (env, state) => this.#onEngineState(env, state),
         onBusyChanged: (env, busy) => this.#onEnvironmentBusy(env, busy),
         onAttention: (env, e) => this.#attention.fire({ ...e, environmentId: env.id }),
+        onInfoChange: () => this.#environmentsChanged(),
       },
       this.#o.logger.child(entry.id === LOCAL_ENVIRONMENT_ID ? 'engine' : `env ${entry.id}`),
       this.#o.hostVersion,

@@ -2,8 +2,8 @@
  * The hub's `EnginePort` for an SSH host (docs/ssh.md): `connect()` opens one proxy channel to
  * the remote engine per client; the engine state follows the connection (connecting → starting,
  * connected → running, reconnecting → restarting, a permanent error → failed, disabled →
- * stopped); `onRestart` fires when the connection is lost, since every engine connection over
- * it is gone. The SSH-specific state, phase and last error are exposed beside it.
+ * stopped); `onRestart` fires when the connection is lost or stopped while running, since
+ * every engine connection over it is gone. The SSH-specific state, phase and last error are exposed beside it.
  */
 import type { EngineState } from '../../shared/protocol/hostMethods.js';
 import type { Transport } from '../../shared/rpc/transport.js';
@@ -15,20 +15,36 @@ export class SshEnginePort implements EnginePort, Disposable {
   readonly #conn: SshHostConnection;
   readonly #states = new Emitter<EngineState>();
   readonly #restarts = new Emitter<void>();
+  readonly #info = new Emitter<void>();
   readonly #subs: Disposable[];
   #state: EngineState;
   #everConnected = false;
   #restartCount = 0;
+  /** What the hub's environment list shows besides the state (phase, last error, version). */
+  #shown: string;
 
   constructor(connection: SshHostConnection) {
     this.#conn = connection;
     this.#state = this.#map(connection.status);
+    this.#shown = shownOf(connection.status);
     this.#subs = [
       connection.onStatus((s) => {
         const next = this.#map(s);
+        const shown = shownOf(s);
+        const infoChanged = shown !== this.#shown;
+        this.#shown = shown;
         if (next !== this.#state) {
+          const wasRunning = this.#state === 'running';
           this.#state = next;
+          // Stopped while running ("Restart connection", a trust decision): the remote engine
+          // and every connection to it are gone, as after a lost connection.
+          if (wasRunning && next === 'stopped') {
+            this.#restartCount++;
+            this.#restarts.fire();
+          }
           this.#states.fire(next);
+        } else if (infoChanged) {
+          this.#info.fire();
         }
       }),
       connection.onConnectionLost(() => {
@@ -90,10 +106,16 @@ export class SshEnginePort implements EnginePort, Disposable {
     return this.#restarts.on(listener);
   }
 
+  /** The phase, last error or remote version changed while the engine state stayed the same. */
+  onInfoChange(listener: () => void): Disposable {
+    return this.#info.on(listener);
+  }
+
   dispose(): void {
     for (const s of this.#subs) s.dispose();
     this.#states.clear();
     this.#restarts.clear();
+    this.#info.clear();
   }
 
   #map(s: SshHostStatus): EngineState {
@@ -111,4 +133,8 @@ export class SshEnginePort implements EnginePort, Disposable {
         return 'stopped';
     }
   }
+}
+
+function shownOf(s: SshHostStatus): string {
+  return JSON.stringify([s.phase, s.lastError?.message, s.remote?.codexVersion]);
 }

@@ -89,6 +89,11 @@ export class SshHostConnection {
     return this.#s;
   }
 
+  /** The SSH connection while connected (the folder picker runs its listing over it). */
+  get session(): SshSession | undefined {
+    return this.#s.state === 'connected' && this.#session && !this.#session.isClosed ? this.#session : undefined;
+  }
+
   /** The engine started on the host, while connected. */
   get engineInfo(): RemoteEngineInfo | undefined {
     return this.#engine?.info;
@@ -107,7 +112,8 @@ export class SshHostConnection {
   start(): void {
     if (this.#s.state !== 'disabled' && this.#s.state !== 'error') return;
     this.#backoff.reset();
-    this.#set({ ...IDLE, disconnects: this.#s.disconnects });
+    // Straight to connecting: a transient "disabled" would tell the hub and the UI the host was turned off.
+    this.#set({ ...IDLE, state: 'connecting', phase: 'resolving', disconnects: this.#s.disconnects });
     void this.#attempt(++this.#generation);
   }
 

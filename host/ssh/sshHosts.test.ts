@@ -132,9 +132,14 @@ describe('SshHosts', () => {
     await expect(hosts.add({ name: 'box', destination: 'nouser' })).rejects.toThrow('needs a user');
     await hosts.add({ name: 'box', destination: 'bob@10.1.1.1:2222', identityFile: '~/.ssh/k' });
     expect((await hosts.list()).hosts.find((h) => h.name === 'box')).toMatchObject({ source: 'manual', manual: { user: 'bob', hostName: '10.1.1.1', port: 2222, identityFile: path.join(dir, '.ssh/k') } });
-    await expect(hosts.remove('devbox')).rejects.toThrow('is not a host added by hand');
     await hosts.remove('box');
     expect((await hosts.list()).hosts.map((h) => h.name)).toEqual(['devbox', 'pw']);
+    await expect(hosts.remove('nope')).rejects.toThrow('there is no host nope');
+    // a config alias: picked onto the list, then taken off it again (it stays discovered)
+    await hosts.pick('devbox');
+    expect((await hosts.list()).hosts.map((h) => `${h.name}:${h.listed}`)).toEqual(['devbox:true', 'pw:false']);
+    await hosts.remove('devbox');
+    expect((await hosts.list()).hosts.map((h) => `${h.name}:${h.listed}:${h.enabled}`)).toEqual(['devbox:false:false', 'pw:false:false']);
     await hosts.dispose();
   });
 

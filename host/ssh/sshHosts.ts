@@ -1,10 +1,11 @@
 /**
- * The SSH hosts service the hub's environment registry, Settings and the CLI will call
- * (docs/ssh.md): list (discovered aliases with their entry errors, and hosts added by hand),
- * enable / disable / restart, trust an unknown host key, add / remove manual hosts, answer
- * password prompts, and one `SshEnginePort` per enabled host. Which hosts are enabled and the
- * manual hosts live in `ssh-hosts.json` in the data dir (written atomically); nothing is
- * contacted or resolved until a host is enabled, and only enabled hosts connect at startup.
+ * The SSH hosts service behind the `ssh` host feature (sshFeature.ts, docs/ssh.md): list
+ * (discovered aliases with their entry errors, and hosts added by hand), pick an alias onto the
+ * user's list, enable / disable / restart, trust an unknown host key, add / edit / remove
+ * manual hosts, answer password prompts, and one `SshEnginePort` per enabled host. Which hosts
+ * are enabled or picked and the manual hosts live in `ssh-hosts.json` in the data dir (written
+ * atomically); nothing is contacted or resolved until a host is enabled, and only enabled
+ * hosts connect at startup.
  */
 import { randomBytes, createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -29,6 +30,7 @@ import { connectSshHost } from './sshConnect.js';
 import { SshEnginePort } from './sshEnginePort.js';
 import { SshHostConnection, type SshHostStatus } from './sshHostConnection.js';
 import { SshError } from './sshErrors.js';
+import { SSH_HOSTS_FILE, SSH_KNOWN_HOSTS_FILE } from './sshStateFiles.js';
 import { DEFAULT_PROMPT_TIMEOUT_MS, type SshPrompter, type SshPromptRequest } from './sshPrompt.js';
 
 const stateSchema = z.object({
@@ -36,6 +38,8 @@ const stateSchema = z.object({
   instanceId: z.string().regex(/^[0-9a-f]{16}$/),
   enabled: z.array(z.string().min(1).max(255)).max(1000),
   manual: z.array(manualHostSchema).max(1000),
+  /** Config aliases the user picked from the discovered list (added with version 1; optional). */
+  listed: z.array(z.string().min(1).max(255)).max(2000).optional(),
 });
 type State = z.output<typeof stateSchema>;
 
@@ -48,6 +52,8 @@ export interface SshHostView {
   /** For manual hosts: what was entered. */
   readonly manual?: ManualHost;
   readonly enabled: boolean;
+  /** Picked by the user: added by hand, or a config alias added from the discovered list (or enabled once). */
+  readonly listed: boolean;
   readonly status: SshHostStatus;
 }
 
@@ -62,6 +68,14 @@ export interface SshHostList {
 export interface PendingPrompt {
   readonly id: string;
   readonly request: SshPromptRequest;
+  /** When the connection stops waiting for the answer (ms since the epoch). */
+  readonly expiresAt: number;
+}
+
+/** A manual host's new settings (`ssh edit`, Settings > Edit): replaces all of them. */
+export interface ManualHostEdit extends Omit<ManualHostInput, 'name'> {
+  /** Renames the host (its enabled flag follows). */
+  readonly newName?: string;
 }
 
 export interface SshHostsOptions {
@@ -80,6 +94,7 @@ export interface SshHostsOptions {
   readonly dial?: (host: string, port: number, timeoutMs: number) => Promise<Duplex>;
   readonly startEngine?: ConstructorParameters<typeof SshHostConnection>[0]['startEngine'];
   readonly backoff?: { initialMs?: number; maxMs?: number };
+  readonly now?: () => number;
 }
 
 export class SshHosts implements Disposable {
@@ -87,8 +102,10 @@ export class SshHosts implements Disposable {
   readonly #stateFile: string;
   readonly #trust: HostKeyTrustStore;
   readonly #logger: Logger;
-  readonly #changed = new Emitter<void>();
+  /** A host's name when only that host changed, undefined when the list did. */
+  readonly #changed = new Emitter<string | undefined>();
   readonly #prompts = new Emitter<PendingPrompt>();
+  readonly #promptsClosed = new Emitter<PendingPrompt>();
   readonly #pending = new Map<string, { prompt: PendingPrompt; resolve: (a: readonly string[] | undefined) => void }>();
   readonly #connections = new Map<string, { conn: SshHostConnection; port: SshEnginePort; subs: Disposable[] }>();
   #state: State;
@@ -98,14 +115,14 @@ export class SshHosts implements Disposable {
   private constructor(o: SshHostsOptions, state: State) {
     this.#o = o;
     this.#state = state;
-    this.#stateFile = path.join(o.dataDir, 'ssh-hosts.json');
-    this.#trust = new HostKeyTrustStore({ file: path.join(o.dataDir, 'ssh-known-hosts.json') });
+    this.#stateFile = path.join(o.dataDir, SSH_HOSTS_FILE);
+    this.#trust = new HostKeyTrustStore({ file: path.join(o.dataDir, SSH_KNOWN_HOSTS_FILE) });
     this.#logger = o.logger ?? silentLogger;
   }
 
   /** Loads the state file and connects the hosts the user enabled earlier. */
   static async open(o: SshHostsOptions): Promise<SshHosts> {
-    const file = path.join(o.dataDir, 'ssh-hosts.json');
+    const file = path.join(o.dataDir, SSH_HOSTS_FILE);
     let state: State | undefined;
     try {
       state = await readJsonFile(file, stateSchema);
@@ -125,38 +142,56 @@ export class SshHosts implements Disposable {
   /** Discovered + manual hosts with their status (discovers on first use; `refresh` re-reads). */
   async list(): Promise<SshHostList> {
     const d = this.#discovery ?? (await this.refresh());
-    const view = (name: string, rest: Omit<SshHostView, 'name' | 'enabled' | 'status'>): SshHostView => ({
-      name,
-      ...rest,
-      enabled: this.#state.enabled.includes(name),
-      status: this.#connections.get(name)?.conn.status ?? { state: 'disabled', phase: undefined, lastError: undefined, target: undefined, remote: undefined, disconnects: 0, retryInMs: undefined },
-    });
     const manualNames = new Set(this.#state.manual.map((m) => m.name));
+    const discovered = new Set(d.hosts.map((h) => h.alias));
+    // Picked aliases that left the ssh config stay visible, so they can be disabled and removed.
+    const gone = [...new Set([...this.#state.enabled, ...(this.#state.listed ?? [])])].filter((n) => !discovered.has(n) && !manualNames.has(n));
     return {
       configFile: d.configFile,
       problems: d.problems,
       hosts: [
-        ...d.hosts.filter((h) => !manualNames.has(h.alias)).map((h) => view(h.alias, { source: 'config', file: h.file, line: h.line })),
-        ...this.#state.manual.map((m) => view(m.name, { source: 'manual', manual: m })),
+        ...d.hosts.filter((h) => !manualNames.has(h.alias)).map((h) => this.#view(h.alias, { source: 'config', file: h.file, line: h.line })),
+        ...gone.map((n) => this.#view(n, { source: 'config' })),
+        ...this.#state.manual.map((m) => this.#view(m.name, { source: 'manual', manual: m })),
       ],
+    };
+  }
+
+  /** One host as `list` shows it, from what is known now (undefined: no such host, or not discovered yet). */
+  view(name: string): SshHostView | undefined {
+    const manual = this.#state.manual.find((m) => m.name === name);
+    if (manual) return this.#view(name, { source: 'manual', manual });
+    const found = this.#discovery?.hosts.find((h) => h.alias === name);
+    if (found) return this.#view(name, { source: 'config', file: found.file, line: found.line });
+    return this.#picked(name) ? this.#view(name, { source: 'config' }) : undefined;
+  }
+
+  #view(name: string, rest: Omit<SshHostView, 'name' | 'enabled' | 'listed' | 'status'>): SshHostView {
+    const enabled = this.#state.enabled.includes(name);
+    return {
+      name,
+      ...rest,
+      enabled,
+      listed: rest.source === 'manual' || enabled || (this.#state.listed ?? []).includes(name),
+      status: this.#connections.get(name)?.conn.status ?? { state: 'disabled', phase: undefined, lastError: undefined, target: undefined, remote: undefined, disconnects: 0, retryInMs: undefined },
     };
   }
 
   /** Reads the ssh config again (never contacts a host). */
   async refresh(): Promise<SshDiscovery> {
     this.#discovery = await discoverSshHosts({ configFile: this.configFile, home: this.#o.home, sshDir: path.join(this.#o.home, '.ssh'), ...(this.#o.fs ? { fs: this.#o.fs } : {}) });
-    this.#changed.fire();
+    this.#changed.fire(undefined);
     return this.#discovery;
   }
 
   async enable(name: string): Promise<void> {
     await this.#known(name);
     if (!this.#state.enabled.includes(name)) {
-      this.#state = { ...this.#state, enabled: [...this.#state.enabled, name] };
+      this.#state = { ...this.#state, enabled: [...this.#state.enabled, name], ...this.#listedWith(name) };
       await this.#save();
     }
     this.#connection(name).conn.start();
-    this.#changed.fire();
+    this.#changed.fire(name);
   }
 
   async disable(name: string): Promise<void> {
@@ -164,14 +199,15 @@ export class SshHosts implements Disposable {
       this.#state = { ...this.#state, enabled: this.#state.enabled.filter((n) => n !== name) };
       await this.#save();
     }
-    await this.#connections.get(name)?.conn.stop();
-    this.#changed.fire();
+    await this.#stopConnection(name);
+    this.#changed.fire(name);
   }
 
   async restart(name: string): Promise<void> {
     const c = this.#connections.get(name);
     if (!c || !this.#state.enabled.includes(name)) throw new SshError('config', `${name} is not enabled`);
-    await c.conn.restart();
+    await this.#stopConnection(name);
+    c.conn.start();
   }
 
   /**
@@ -187,6 +223,16 @@ export class SshHosts implements Disposable {
     await c.conn.restart();
   }
 
+  /** Puts a config alias on the user's list (the SSH tab's rows) without connecting it. */
+  async pick(name: string): Promise<void> {
+    if (this.#state.manual.some((m) => m.name === name)) return;
+    await this.#known(name);
+    if ((this.#state.listed ?? []).includes(name)) return;
+    this.#state = { ...this.#state, ...this.#listedWith(name) };
+    await this.#save();
+    this.#changed.fire(name);
+  }
+
   /** Adds a host by hand (checked; the name must not clash with a config alias or another manual host). */
   async add(input: ManualHostInput): Promise<ManualHost> {
     const host = parseManualHost(input, this.#o.home);
@@ -194,20 +240,60 @@ export class SshHosts implements Disposable {
     if (d.hosts.some((h) => h.alias === host.name) || this.#state.manual.some((m) => m.name === host.name)) throw new SshError('config', `a host named ${host.name} exists already`);
     this.#state = { ...this.#state, manual: [...this.#state.manual, host] };
     await this.#save();
-    this.#changed.fire();
+    this.#changed.fire(undefined);
     return host;
   }
 
-  /** Removes a manual host (and disables it); also forgets its trusted host keys. */
+  /**
+   * Replaces a manual host's settings (and renames it with `newName`). An enabled host is
+   * stopped and connects again with the new settings; a changed address forgets the key
+   * trusted for the old one.
+   */
+  async edit(name: string, edit: ManualHostEdit): Promise<ManualHost> {
+    const old = this.#state.manual.find((m) => m.name === name);
+    if (!old) throw new SshError('config', `${name} is not a host added by hand (change config hosts in ${this.configFile})`);
+    const host = parseManualHost({ ...edit, name: edit.newName ?? name }, this.#o.home);
+    if (host.name !== name) {
+      const d = this.#discovery ?? (await this.refresh());
+      if (d.hosts.some((h) => h.alias === host.name) || this.#state.manual.some((m) => m.name === host.name)) throw new SshError('config', `a host named ${host.name} exists already`);
+    }
+    const wasEnabled = this.#state.enabled.includes(name);
+    await this.#stopConnection(name);
+    this.#disposeConnection(name);
+    this.#state = {
+      ...this.#state,
+      manual: this.#state.manual.map((m) => (m.name === name ? host : m)),
+      enabled: this.#state.enabled.map((n) => (n === name ? host.name : n)),
+    };
+    await this.#save();
+    const oldKey = keyNameOf(old);
+    if (oldKey !== keyNameOf(host) && !this.#state.manual.some((m) => keyNameOf(m) === oldKey)) await this.#trust.forget(oldKey);
+    if (wasEnabled) this.#connection(host.name).conn.start();
+    this.#changed.fire(undefined);
+    return host;
+  }
+
+  /**
+   * Removes a manual host (and disables it), forgetting its trusted host key; a config alias is
+   * disabled and taken off the user's list (it stays in the ssh config, and stays discovered).
+   */
   async remove(name: string): Promise<void> {
     const m = this.#state.manual.find((x) => x.name === name);
-    if (!m) throw new SshError('config', `${name} is not a host added by hand (config hosts are removed from ~/.ssh/config)`);
+    if (!m) {
+      if (!this.#picked(name)) await this.#known(name);
+      await this.disable(name);
+      this.#state = { ...this.#state, listed: (this.#state.listed ?? []).filter((n) => n !== name) };
+      await this.#save();
+      this.#disposeConnection(name);
+      this.#changed.fire(name);
+      return;
+    }
     await this.disable(name);
     this.#state = { ...this.#state, manual: this.#state.manual.filter((x) => x.name !== name) };
     await this.#save();
-    await this.#trust.forget(m.port === 22 ? m.hostName : `[${m.hostName}]:${m.port}`);
+    if (!this.#state.manual.some((x) => keyNameOf(x) === keyNameOf(m))) await this.#trust.forget(keyNameOf(m));
     this.#disposeConnection(name);
-    this.#changed.fire();
+    this.#changed.fire(undefined);
   }
 
   /** The engine port of a host (created on first enable); undefined for unknown names. */
@@ -219,14 +305,34 @@ export class SshHosts implements Disposable {
     return this.#connections.get(name)?.conn.status;
   }
 
-  /** Any change of the list or of a host's status. */
-  onChange(listener: () => void): Disposable {
+  /** The enabled hosts, in the order they were enabled. */
+  enabledNames(): readonly string[] {
+    return this.#state.enabled;
+  }
+
+  /** The manual host named `name`, if there is one. */
+  manualHost(name: string): ManualHost | undefined {
+    return this.#state.manual.find((m) => m.name === name);
+  }
+
+  /** The SSH connection of a connected host (to run a listing over it), else undefined. */
+  session(name: string): SshSession | undefined {
+    return this.#connections.get(name)?.conn.session;
+  }
+
+  /** Any change of the list (no name) or of one host's status (its name). */
+  onChange(listener: (name: string | undefined) => void): Disposable {
     return this.#changed.on(listener);
   }
 
   /** A password / passphrase / keyboard-interactive question for the user. */
   onPrompt(listener: (p: PendingPrompt) => void): Disposable {
     return this.#prompts.on(listener);
+  }
+
+  /** A prompt stopped waiting: answered, cancelled, timed out, or its connection attempt ended. */
+  onPromptClosed(listener: (p: PendingPrompt) => void): Disposable {
+    return this.#promptsClosed.on(listener);
   }
 
   pendingPrompts(): PendingPrompt[] {
@@ -239,17 +345,20 @@ export class SshHosts implements Disposable {
     p.resolve(answers);
   }
 
-  cancelPrompt(id: string): void {
-    this.#pending.get(id)?.resolve(undefined);
+  /** Cancels a waiting prompt; false when it was no longer waiting. */
+  cancelPrompt(id: string): boolean {
+    const p = this.#pending.get(id);
+    p?.resolve(undefined);
+    return p !== undefined;
   }
 
   /** Stops every connection and its remote engine. */
   async dispose(): Promise<void> {
-    for (const p of this.#pending.values()) p.resolve(undefined);
-    await Promise.all([...this.#connections.values()].map((c) => c.conn.stop()));
+    await Promise.all([...this.#connections.keys()].map((name) => this.#stopConnection(name)));
     for (const name of [...this.#connections.keys()]) this.#disposeConnection(name);
     this.#changed.clear();
     this.#prompts.clear();
+    this.#promptsClosed.clear();
     await this.#writes;
   }
 
@@ -261,16 +370,38 @@ export class SshHosts implements Disposable {
           if (!this.#pending.delete(id)) return;
           signal.removeEventListener('abort', onAbort);
           resolve(a);
-          this.#changed.fire();
+          this.#promptsClosed.fire(prompt);
+          this.#changed.fire(request.host);
         };
         const onAbort = () => done(undefined);
         signal.addEventListener('abort', onAbort, { once: true });
-        const prompt = { id, request };
+        const prompt: PendingPrompt = { id, request, expiresAt: (this.#o.now?.() ?? Date.now()) + (this.#o.promptTimeoutMs ?? DEFAULT_PROMPT_TIMEOUT_MS) };
         this.#pending.set(id, { prompt, resolve: done });
         this.#prompts.fire(prompt);
-        this.#changed.fire();
+        this.#changed.fire(request.host);
       }),
   };
+
+  /** Enabled or put on the list by the user (a config alias may have left the config since). */
+  #picked(name: string): boolean {
+    return this.#state.enabled.includes(name) || (this.#state.listed ?? []).includes(name);
+  }
+
+  /** `listed` with a config alias added (manual hosts are always listed). */
+  #listedWith(name: string): Pick<State, 'listed'> {
+    const listed = this.#state.listed ?? [];
+    return this.#state.manual.some((m) => m.name === name) || listed.includes(name) ? {} : { listed: [...listed, name] };
+  }
+
+  /**
+   * Stops a connection; the questions of its attempt are no longer wanted, so they are
+   * withdrawn once the attempt is stale (it then ends quietly instead of reporting a cancel).
+   */
+  async #stopConnection(name: string): Promise<void> {
+    const stopping = this.#connections.get(name)?.conn.stop();
+    for (const p of [...this.#pending.values()]) if (p.prompt.request.host === name) p.resolve(undefined);
+    await stopping;
+  }
 
   async #known(name: string): Promise<void> {
     if (this.#state.manual.some((m) => m.name === name)) return;
@@ -315,7 +446,8 @@ export class SshHosts implements Disposable {
             readKnownHosts: (f) => readFile(f, 'utf8').catch(() => undefined),
             trustStore: this.#trust,
             readKeyFile,
-            prompter: this.#prompter,
+            // Questions of a ProxyJump hop belong to this host too: that is the connection the user enabled.
+            prompter: { prompt: (request, signal) => this.#prompter.prompt({ ...request, host: name }, signal) },
             promptTimeoutMs,
           },
           (p) => onPhase(p),
@@ -325,7 +457,7 @@ export class SshHosts implements Disposable {
       logger: this.#logger.child(`ssh:${name}`),
     });
     const port = new SshEnginePort(conn);
-    const subs = [conn.onStatus(() => this.#changed.fire())];
+    const subs = [conn.onStatus(() => this.#changed.fire(name))];
     const entry = { conn, port, subs };
     this.#connections.set(name, entry);
     return entry;
@@ -345,4 +477,9 @@ export class SshHosts implements Disposable {
     this.#writes = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The name a manual host's key is trusted under (known_hosts style). */
+function keyNameOf(m: ManualHost): string {
+  return m.port === 22 ? m.hostName : `[${m.hostName}]:${m.port}`;
 }

@@ -4,8 +4,8 @@
  * a method of a feature that is off answers -32601 "<method>: <title> is off on this host".
  *
  * Features still to come declare their methods when their handlers are written: `power`
- * (keep-awake), `ssh` (SSH hosts), `remotes` (controlling other devices), `audit` (the remote
- * activity view), `listener` (listener settings).
+ * (keep-awake), `remotes` (controlling other devices), `audit` (the remote activity view),
+ * `listener` (listener settings).
  */
 export const HOST_FEATURES = {
   /** host/info and notification subscriptions: always on. */
@@ -16,6 +16,8 @@ export const HOST_FEATURES = {
   remote: { title: 'remote access' },
   /** Web Push notifications to paired phones: on with remote access (shared/protocol/features/pushApi.ts). */
   push: { title: 'notifications' },
+  /** SSH hosts as environments (shared/protocol/features/sshApi.ts): on unless the host runs with --no-ssh. */
+  ssh: { title: 'SSH hosts' },
 } as const satisfies Record<string, { title: string }>;
 
 export type HostFeature = keyof typeof HOST_FEATURES;

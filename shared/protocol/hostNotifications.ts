@@ -18,6 +18,7 @@ import {
   RemoteAccessStatusSchema,
   TrustedDeviceSchema,
 } from './hostSchemas.js';
+import { SSH_NOTIFICATIONS } from './features/sshApi.js';
 
 const EVERYONE: readonly ClientKind[] = CLIENT_KINDS;
 const ADMINS: readonly ClientKind[] = ADMIN_CLIENT_KINDS;
@@ -57,6 +58,7 @@ export const HOST_NOTIFICATIONS = {
   /** The relay registration changed state (or its last error changed). */
   'host/remoteAccess/changed': { feature: 'remote', params: RemoteAccessStatusSchema, allowed: ADMINS },
   ...PUSH_NOTIFICATIONS,
+  ...SSH_NOTIFICATIONS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; allowed: readonly ClientKind[] }>;
 
 export type HostNotification = keyof typeof HOST_NOTIFICATIONS;

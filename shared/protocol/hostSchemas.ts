@@ -26,6 +26,8 @@ export const EnvironmentInfoSchema = z.object({
   kind: z.enum(ENVIRONMENT_KINDS),
   name: z.string().max(128),
   state: z.enum(ENGINE_STATES),
+  /** Progress while the engine starts, for engines that report it (an SSH host: resolving … starting-engine). */
+  phase: z.string().max(32).optional(),
   version: z.string().max(64).optional(),
   restarts: z.number().int().nonnegative(),
   /** A thread of this environment is running a turn. */

@@ -70,7 +70,17 @@ describe('the host model (one place that wires notifications and requests into s
     const hub = fakeHub({
       'thread/list': () => ({ data: [], readStates: null, nextCursor: null, backwardsCursor: null }),
       'model/list': () => ({ data: [], nextCursor: null }),
-      'host/info': () => ({ hostName: 'box', platform: 'linux', version: '0.1.0', engine: { state: 'running', restarts: 0 }, busy: false, clients: [] }),
+      'host/info': () => ({
+        hostName: 'box',
+        platform: 'linux',
+        version: '0.1.0',
+        features: ['core', 'environments'],
+        engine: { state: 'running', restarts: 0 },
+        busy: false,
+        environments: [{ id: 'local', kind: 'local', name: 'box', state: 'running', restarts: 0, busy: false }],
+        audit: { state: 'ok' },
+        clients: [],
+      }),
     });
     const session = new HostSession({ connect: hub.connect, clientInfo: CLIENT });
     const model = new HostModel(session);
