@@ -8,7 +8,7 @@ export type Route =
   | { readonly kind: 'home' }
   | { readonly kind: 'pair'; readonly link: string }
   | { readonly kind: 'add' }
-  | { readonly kind: 'settings' }
+  | { readonly kind: 'settings'; readonly hostId?: string }
   | { readonly kind: 'host'; readonly hostId: string }
   | { readonly kind: 'new'; readonly hostId: string }
   | { readonly kind: 'thread'; readonly hostId: string; readonly threadId: string }
@@ -42,6 +42,8 @@ export function parseRoute(loc: { readonly pathname: string; readonly hash: stri
     const threadId = decode(m[2]!);
     if (threadId) return { kind: 'thread', hostId: m[1]!, threadId };
   }
+  m = new RegExp(`^/hosts/(${HOST_ID})/about$`).exec(h);
+  if (m) return { kind: 'settings', hostId: m[1]! };
   m = new RegExp(`^/hosts/(${HOST_ID})/new$`).exec(h);
   if (m) return { kind: 'new', hostId: m[1]! };
   m = new RegExp(`^/hosts/(${HOST_ID})$`).exec(h);
@@ -58,7 +60,7 @@ export function hrefOf(route: Route): string {
     case 'add':
       return '/#/add';
     case 'settings':
-      return '/#/settings';
+      return route.hostId ? `/#/hosts/${route.hostId}/about` : '/#/settings';
     case 'host':
       return `/#/hosts/${route.hostId}`;
     case 'new':
