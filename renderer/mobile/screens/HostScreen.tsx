@@ -91,6 +91,8 @@ export function HostScreen({ runtime }: { readonly runtime: HostRuntime }) {
     return () => clearTimeout(t);
   }, [search, model]);
   const final = c.state === 'removed' || c.state === 'failed';
+  // Never loaded on this visit and not reachable: "no threads" would be a lie.
+  const neverLoaded = useStore(model.threadList, (s) => s.phase === 'idle' || (s.phase === 'loading' && s.threads.length === 0));
   return (
     <div className="screen" data-testid="host-screen" data-host-id={runtime.hostId}>
       <AppBar
@@ -116,7 +118,13 @@ export function HostScreen({ runtime }: { readonly runtime: HostRuntime }) {
             <input className="input" type="search" placeholder="Search titles" aria-label="Search threads by title" value={search} onChange={(e) => setSearch(e.target.value)} enterKeyHint="search" />
           </div>
           <div className="phone-list">
+            {neverLoaded && (c.state === 'offline' || c.state === 'reconnecting') ? (
+              <FullState icon="plug" title={`${runtime.trusted.name} is not reachable`}>
+                <p>Its threads appear here as soon as it is back. Messages you write in a thread are kept and sent then.</p>
+              </FullState>
+            ) : (
             <ThreadList store={model.threadList} selectedId={undefined} onOpen={(threadId) => navigate({ kind: 'thread', hostId: runtime.hostId, threadId })} offline={c.state !== 'online'} />
+            )}
           </div>
           <button type="button" className="fab tap" onClick={() => navigate({ kind: 'new', hostId: runtime.hostId })} data-testid="new-thread">
             <Icon name="plus" /> New thread

@@ -10,7 +10,6 @@ function HostCard({ runtime }: { readonly runtime: HostRuntime }) {
   const c = useHostConnection(runtime);
   const model = useRuntimeState(runtime, (s) => s.model);
   const approvals = useStore(model.approvals, (s) => s.pending.length);
-  const envLabel = useStore(model.connection, (s) => s.environments.find((e) => e.id === runtime.state.getState().environmentId)?.label);
   const subtitle = c.state === 'removed' ? `Removed by ${runtime.trusted.name}` : c.detail && c.state !== 'online' ? `${c.label} · ${c.detail}` : c.label;
   return (
     <button type="button" className="host-card tap" onClick={() => navigate({ kind: 'host', hostId: runtime.hostId })} data-testid="host-card" data-host-id={runtime.hostId} data-state={c.state}>
@@ -25,7 +24,6 @@ function HostCard({ runtime }: { readonly runtime: HostRuntime }) {
             {subtitle}
           </span>
         </span>
-        {c.state === 'online' && envLabel && envLabel !== 'This computer' ? <span className="host-card-meta ellipsis">{envLabel}</span> : null}
       </span>
       {approvals > 0 ? (
         <span className="badge badge-warning" data-testid="host-approvals">

@@ -41,7 +41,7 @@ const DOT: Record<PhoneConnection['state'], string> = {
   online: 'dot-online',
   connecting: 'dot-attention',
   reconnecting: 'dot-attention',
-  offline: 'dot-idle',
+  offline: 'dot-offline',
   removed: 'dot-error',
   failed: 'dot-error',
 };
