@@ -288,9 +288,9 @@ describe('the phone web client against a real relay and real hosts', { timeout: 
     await (await hostCard(iphone, laptop.hostId)).tap();
     await iphone.getByTestId('connection-banner').waitFor({ timeout: T });
     await shoot(iphone, 'host-offline');
-    await pixel.goto(link);
-    await pixel.getByTestId('pair-confirm').tap();
-    await expect.poll(() => pixel.getByTestId('pair-failure-kind').getAttribute('data-kind'), { timeout: T }).toBe('offline');
-    await shoot(pixel, 'pair-offline');
+    await iphone.goto(link);
+    await iphone.getByTestId('pair-confirm').tap();
+    await expect.poll(() => iphone.getByTestId('pair-failure-kind').getAttribute('data-kind'), { timeout: T }).toBe('offline');
+    await shoot(iphone, 'pair-offline');
   });
 });

@@ -59,6 +59,19 @@ export function App({ initialPairLink }: { readonly initialPairLink?: string }) 
   const theme = useStore(themeStore, (s) => s.theme);
   const [pairLink, setPairLink] = useState(initialPairLink);
   useEffect(() => applyTheme(theme), [theme]);
+  // Going anywhere else (a link, the back gesture) leaves the pairing screen for good.
+  const [pairHref] = useState(() => location.href);
+  useEffect(() => {
+    const leave = () => {
+      if (location.href !== pairHref) setPairLink(undefined);
+    };
+    window.addEventListener('hashchange', leave);
+    window.addEventListener('popstate', leave);
+    return () => {
+      window.removeEventListener('hashchange', leave);
+      window.removeEventListener('popstate', leave);
+    };
+  }, [pairHref]);
 
   if (pairLink) {
     return (

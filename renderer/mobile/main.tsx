@@ -16,6 +16,7 @@ import { applyTheme, themeStore } from './phone/theme';
 import { detectCryptoSupport } from './platform/cryptoSupport';
 import { deviceInfoOf } from './platform/deviceInfo';
 import { loadDeviceKey } from './platform/deviceKey';
+import { renewPush } from './platform/webPush';
 import { memoryStore, openIndexedDbStore, type KeyValueStore } from './platform/kvStore';
 import { PhoneEnvProvider, type PhoneEnv } from './phoneContext';
 
@@ -47,6 +48,10 @@ async function boot(): Promise<void> {
     device: { signer: device.signer, name: info.name, platform: info.platform, kind: 'phone' },
     aead: crypto.aead,
     webSocket: (url) => new WebSocket(url),
+    // Subscriptions get renewed by the browser; the host learns the current one on every connect.
+    onConnected: (runtime) => {
+      if (hosts.record(runtime.hostId)?.notifications) void renewPush(runtime.hostId, runtime.model.session).catch(() => undefined);
+    },
   });
   const env: PhoneEnv = { hosts, crypto, deviceKeyKind: device.kind, deviceName: info.name, ...(storageProblem ? { storageProblem } : {}) };
   // Tests and the "kill the socket" drill in docs/mobile.md reach the sessions here.

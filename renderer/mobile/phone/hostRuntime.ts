@@ -27,6 +27,8 @@ export interface HostRuntimeDeps {
   readonly timers?: Timers;
   /** The host proved a new name (welcome): keep it. */
   readonly onRenamed?: (host: TrustedHost) => void;
+  /** After every (re)connect (the phone hands the host its current push subscription then). */
+  readonly onConnected?: (runtime: HostRuntime) => void;
 }
 
 export interface RuntimeState {
@@ -112,7 +114,12 @@ export class HostRuntime {
       maxBackoffMs: 15_000,
     });
     const model = new HostModel(session);
-    this.#subs.push(session.onConnected(() => void this.#flush(model)));
+    this.#subs.push(
+      session.onConnected(() => {
+        void this.#flush(model);
+        this.#deps.onConnected?.(this);
+      }),
+    );
     queueMicrotask(() => {
       if (!this.#disposed && this.state.getState().model === model) session.start();
     });

@@ -68,6 +68,20 @@ export async function enablePush(hostId: string, host: HostMethodCaller): Promis
   if (unsupported) throw new PushUnavailableError(unsupported);
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') throw new PushUnavailableError('Notifications are blocked for this site. Allow them in the browser’s site settings, then try again.');
+  await registerSubscription(hostId, host);
+  return parseUnknown(PushDeviceStatusSchema, await host.requestHost('host/push/settings/set', { enabled: true }), 'host/push/settings/set result');
+}
+
+/**
+ * Hands the host this phone's current subscription again (browsers renew them; the host keeps
+ * its on/off setting, so an admin's "off" stays off). Only where permission was granted already.
+ */
+export async function renewPush(hostId: string, host: HostMethodCaller): Promise<void> {
+  if (pushUnsupportedReason() || Notification.permission !== 'granted') return;
+  await registerSubscription(hostId, host);
+}
+
+async function registerSubscription(hostId: string, host: HostMethodCaller): Promise<void> {
   const { vapidPublicKey } = parseUnknown(z.object({ vapidPublicKey: z.string().min(1).max(128) }), await host.requestHost('host/push/vapidPublicKey'), 'host/push/vapidPublicKey result');
   const reg = await activeRegistration(hostId);
   const key = bytesOfB64u(vapidPublicKey);
@@ -76,7 +90,6 @@ export async function enablePush(hostId: string, host: HostMethodCaller): Promis
   if (existing && !sameKey(existing.options.applicationServerKey, key)) await existing.unsubscribe();
   const sub = (existing && sameKey(existing.options.applicationServerKey, key) ? existing : undefined) ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }));
   await host.requestHost('host/push/subscribe', { subscription: sub.toJSON() });
-  return parseUnknown(PushDeviceStatusSchema, await host.requestHost('host/push/settings/set', { enabled: true }), 'host/push/settings/set result');
 }
 
 /** Turns this phone's notifications from the host off and drops the browser subscription. */
