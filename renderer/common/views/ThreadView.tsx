@@ -183,7 +183,7 @@ export function ThreadView({ store, headerStart, offline, onSend, beforeComposer
       <div className="thread-scroll" ref={scrollRef} onScroll={onScroll} data-testid="thread-scroll">
         {body}
       </div>
-      {phase === 'ready' ? beforeComposer : null}
+      {beforeComposer}
       {phase === 'ready' ? (
         <Composer
           models={model.models}
