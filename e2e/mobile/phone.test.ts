@@ -211,6 +211,23 @@ describe('the phone web client against a real relay and real hosts', { timeout: 
     await shoot(pixel, 'command-output');
   });
 
+  it('lists a file change as changed files (+n −m) and opens a file’s diff full screen', async () => {
+    await pixel.getByLabel('Message').fill('PATCH src/phone-note.ts');
+    await pixel.getByRole('button', { name: 'Send' }).tap();
+    const file = pixel.getByTestId('changed-file').first();
+    await file.waitFor({ timeout: T });
+    expect(await file.textContent()).toMatch(/^phone-note\.ts\+\d+−\d+$/);
+    await pixel.getByText(/Done\. Tool output/).last().waitFor({ timeout: T });
+    await shoot(pixel, 'thread-file-change');
+    await file.tap();
+    await pixel.getByTestId('diff-screen').waitFor({ timeout: T });
+    await pixel.getByTestId('diff-file').waitFor({ timeout: T });
+    expect(await pixel.getByTestId('diff-screen').textContent()).toContain('patched by the fake model');
+    await shoot(pixel, 'diff');
+    await pixel.getByRole('button', { name: 'Back to the thread' }).tap();
+    await pixel.getByTestId('thread-view').waitFor({ timeout: T });
+  });
+
   it('loses its connection, keeps what was typed, and sends it once when the host is back', async () => {
     try {
       await offlineAndBack();
