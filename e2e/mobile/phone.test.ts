@@ -217,7 +217,8 @@ describe('the phone web client against a real relay and real hosts', { timeout: 
     const file = pixel.getByTestId('changed-file').first();
     await file.waitFor({ timeout: T });
     expect(await file.textContent()).toMatch(/^phone-note\.ts\+\d+−\d+$/);
-    await pixel.getByText(/Done\. Tool output/).last().waitFor({ timeout: T });
+    await pixel.getByText('Edited 1 file').waitFor({ timeout: T });
+    await pixel.getByText('Running').waitFor({ state: 'detached', timeout: T });
     await shoot(pixel, 'thread-file-change');
     await file.tap();
     await pixel.getByTestId('diff-screen').waitFor({ timeout: T });
@@ -225,7 +226,7 @@ describe('the phone web client against a real relay and real hosts', { timeout: 
     expect(await pixel.getByTestId('diff-screen').textContent()).toContain('patched by the fake model');
     await shoot(pixel, 'diff');
     await pixel.getByRole('button', { name: 'Back to the thread' }).tap();
-    await pixel.getByTestId('thread-view').waitFor({ timeout: T });
+    await pixel.getByLabel('Message').waitFor({ timeout: T });
   });
 
   it('loses its connection, keeps what was typed, and sends it once when the host is back', async () => {

@@ -23,17 +23,19 @@ export const PUSH_SUBJECT = 'mailto:ops@example.com';
 
 export interface TlsRelay {
   readonly cert: TestCertificate;
-  /** wss://127.0.0.1:PORT */
+  /** wss://127.0.0.1:PORT (ws:// for a plain relay) */
   readonly url: string;
-  /** https://127.0.0.1:PORT */
+  /** https://127.0.0.1:PORT (http:// for a plain relay) */
   readonly origin: string;
   output(): string;
   stop(): Promise<void>;
 }
 
-export async function startTlsRelay(): Promise<TlsRelay> {
+/** The relay on loopback over HTTPS (default), or over plain http (`plain`). */
+export async function startTlsRelay(o: { readonly plain?: boolean } = {}): Promise<TlsRelay> {
   const cert = makeTestCertificate({ ips: ['127.0.0.1'] });
-  const child: ChildProcess = spawn(process.execPath, [RELAY_CLI, '--listen', 'ws://127.0.0.1:0', '--tls-cert', cert.certFile, '--tls-key', cert.keyFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const tlsArgs = o.plain ? [] : ['--tls-cert', cert.certFile, '--tls-key', cert.keyFile];
+  const child: ChildProcess = spawn(process.execPath, [RELAY_CLI, '--listen', 'ws://127.0.0.1:0', ...tlsArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -41,7 +43,7 @@ export async function startTlsRelay(): Promise<TlsRelay> {
   const url = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`relay did not start:\n${out}`)), 20_000);
     child.stdout!.on('data', () => {
-      const m = /listening on (wss:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      const m = /listening on (wss?:\/\/[0-9.]+:\d+)/.exec(out);
       if (m && /phone app:/.test(out)) {
         clearTimeout(t);
         resolve(m[1]!);
@@ -52,7 +54,7 @@ export async function startTlsRelay(): Promise<TlsRelay> {
   return {
     cert,
     url,
-    origin: url.replace(/^wss:/, 'https:'),
+    origin: url.replace(/^ws(s?):/, 'http$1:'),
     output: () => out,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -110,9 +112,9 @@ function spkiHash(certFile: string): string {
   return execFileSync('openssl', ['dgst', '-sha256', '-binary'], { input: der }).toString('base64');
 }
 
-/** Chromium that trusts the relay's test certificate (and nothing else extra). */
-export async function launchPhoneBrowser(relay: TlsRelay): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spkiHash(relay.cert.certFile)}`], headless: true });
+/** Chromium that trusts the relay's test certificate (and nothing else extra); `extraArgs` e.g. a host-resolver rule. */
+export async function launchPhoneBrowser(relay: TlsRelay, extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spkiHash(relay.cert.certFile)}`, ...extraArgs], headless: true });
 }
 
 export type PhoneProfile = 'Pixel 7' | 'iPhone 13';
