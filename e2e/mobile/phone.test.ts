@@ -14,12 +14,11 @@
  * loopback push service instead (e2e/fixtures/pushService.ts, the allowed stand-in for a
  * browser vendor's push service). Everything the app and the host do with it is real.
  */
-import { rm } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
 import { PushServiceFixture } from '../fixtures/pushService.js';
-import { launchPhoneBrowser, MOBILE_SCREENS, newPhone, PUSH_SUBJECT, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
+import { clearShots, launchPhoneBrowser, newPhone, PUSH_SUBJECT, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
 
 const T = 30_000;
 
@@ -97,7 +96,7 @@ async function pairFromLink(page: Page, link: string, host: PhoneHost, shotName?
 }
 
 beforeAll(async () => {
-  await rm(MOBILE_SCREENS, { recursive: true, force: true });
+  await clearShots('lan-', true);
   fake = await startFakeResponses();
   relay = await startTlsRelay();
   push = await PushServiceFixture.start({ expectedSubject: PUSH_SUBJECT });

@@ -8,7 +8,7 @@
  * workers. Screenshots go to test-results/screens/mobile/, light and dark.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { makeTestCertificate, type TestCertificate } from '../../relay/testing/testCertificate.js';
@@ -130,9 +130,16 @@ export async function newPhone(browser: Browser, profile: PhoneProfile, origin: 
     hasTouch: true,
     colorScheme: 'light',
   });
-  await context.grantPermissions(['notifications'], { origin });
+  // Only a secure origin can be granted notifications (plain http has none to grant).
+  if (origin.startsWith('https:')) await context.grantPermissions(['notifications'], { origin });
   const page = await context.newPage();
   return { context, page };
+}
+
+/** Removes this test file's old screenshots (those whose name does, or with `except` does not, start with `prefix`). */
+export async function clearShots(prefix: string, except = false): Promise<void> {
+  await mkdir(MOBILE_SCREENS, { recursive: true });
+  for (const f of await readdir(MOBILE_SCREENS)) if (f.startsWith(prefix) !== except) await rm(join(MOBILE_SCREENS, f), { force: true });
 }
 
 /** Saves test-results/screens/mobile/<name>-light.png and -dark.png. */

@@ -1,6 +1,6 @@
 /**
  * The phone over plain http from a non-loopback name (docs/mobile.md "Serve it"), as on a LAN:
- * the relay serves plain http, and the phone opens it as `http://phone-relay.lan:PORT` (Chromium
+ * the relay serves plain http, and the phone opens it as `http://relay-box.local:PORT` (Chromium
  * resolves that name to this machine's loopback, so no traffic leaves it), so the page is NOT
  * a secure context — no WebCrypto AES-GCM, no service worker, no Web Push. The phone must still pair and work
  * end to end encrypted with the JavaScript (noble) AEAD and a device key kept in IndexedDB, and
@@ -9,11 +9,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
-import { launchPhoneBrowser, newPhone, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
+import { clearShots, launchPhoneBrowser, newPhone, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
 
 const T = 30_000;
 
-const LAN_NAME = 'phone-relay.lan';
+const LAN_NAME = 'relay-box.local';
 let fake: FakeResponsesServer;
 let relay: TlsRelay;
 let host: PhoneHost;
@@ -23,6 +23,7 @@ let origin: string;
 
 describe('the phone over plain http from a LAN name', { timeout: 120_000 }, () => {
   beforeAll(async () => {
+    await clearShots('lan-');
     fake = await startFakeResponses();
     relay = await startTlsRelay({ plain: true });
     host = await startPhoneHost('LAN Box', relay, fake);
