@@ -263,6 +263,17 @@ describe('the phone web client against a real relay and real hosts', { timeout: 
     expect(fake.requests.filter((r) => r.lastUserText === 'written in the tunnel' && r.toolOutputs.length === 0 && !isTitleJob(r.body))).toHaveLength(1);
   }
 
+  it('shows the complete reply, nothing missing and nothing doubled, after its socket dies mid-turn', async () => {
+    await pixel.getByLabel('Message').fill('SLOW please');
+    await pixel.getByRole('button', { name: 'Send' }).tap();
+    const reply = pixel.locator('.msg-agent', { hasText: 'slow-1 ' });
+    await reply.getByText(/slow-5 /).waitFor({ timeout: T });
+    await pixel.evaluate(() => (window as unknown as { __codexPhone: { dropConnections(): void } }).__codexPhone.dropConnections());
+    await reply.getByText(/slow-50/).waitFor({ timeout: 60_000 });
+    const words = ((await reply.textContent()) ?? '').trim().split(/\s+/);
+    expect(words).toEqual(Array.from({ length: 50 }, (_, i) => `slow-${i + 1}`));
+  });
+
   it('holds two hosts on one phone (an iPhone), each with its own state, neither replacing the other', async () => {
     const ctx = await newPhone(browser, 'iPhone 13', relay.origin);
     iphone = ctx.page;

@@ -67,6 +67,8 @@ export class HostSession implements EngineRequester {
   #everConnected = false;
   #retryTimer: unknown;
   #started = false;
+  /** An attempt is under way (a second one would race it for the connection and the status). */
+  #opening = false;
 
   constructor(options: HostSessionOptions) {
     this.#o = options;
@@ -120,7 +122,7 @@ export class HostSession implements EngineRequester {
 
   /** Skips the backoff wait (a "Reconnect now" button). */
   reconnectNow(): void {
-    if (this.#status.kind !== 'reconnecting') return;
+    if (this.#status.kind !== 'reconnecting' || this.#opening) return;
     this.#timers.clearTimeout(this.#retryTimer);
     void this.#open();
   }
@@ -137,7 +139,16 @@ export class HostSession implements EngineRequester {
   }
 
   async #open(): Promise<void> {
-    if (this.#status.kind === 'stopped' || this.#status.kind === 'refused') return;
+    if (this.#status.kind === 'stopped' || this.#status.kind === 'refused' || this.#opening) return;
+    this.#opening = true;
+    try {
+      await this.#attemptOpen();
+    } finally {
+      this.#opening = false;
+    }
+  }
+
+  async #attemptOpen(): Promise<void> {
     perfMark('codexHost:connect');
     let transport: Transport;
     try {
