@@ -5,27 +5,15 @@
  * and CLI commands when no host runs.
  */
 import { createServer, type Server } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCodexHome, TEST_OUTPUT_DIR, type CodexHomeFixture } from './fixtures/codexHome.js';
-import { runCliAsync, startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
+import { describe, expect, it } from 'vitest';
+import { runCliAsync } from './fixtures/hostProcess.js';
+import { useStack } from './fixtures/stack.js';
 
-let dir: string;
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(TEST_OUTPUT_DIR, 'cli-misuse-'));
-  fake = await startFakeResponses();
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'cli-misuse' });
-});
-afterAll(async () => {
-  await fake?.close();
-  await home?.cleanup();
-  await rm(dir, { recursive: true, force: true });
-});
+// Only the model and CODEX_HOME: each test runs the CLI (or a host) itself, in folders of home.root.
+const stack = useStack({ label: 'cli-misuse', host: false });
+const dir = (): string => stack.home.root;
 
 function noStack(stderr: string) {
   expect(stderr).not.toMatch(/\n\s+at /);
@@ -45,7 +33,7 @@ describe('codex-host usage errors', () => {
     expect(r.stderr).toContain("error: unknown command 'frobnicate'");
   });
 
-  const tokenFile = () => join(dir, 'token');
+  const tokenFile = () => join(dir(), 'token');
   const listenerCases: [string, string[], RegExp][] = [
     ['a hostname listen URL', ['--listen', 'ws://localhost:0'], /invalid websocket --listen URL `ws:\/\/localhost:0`; expected `ws:\/\/IP:PORT`/],
     ['non-loopback without auth', ['--listen', 'ws://0.0.0.0:0'], /refusing to start non-loopback websocket listener 0\.0\.0\.0:0 without auth/],
@@ -57,7 +45,7 @@ describe('codex-host usage errors', () => {
   ];
   for (const [what, args, message] of listenerCases) {
     it(`refuses ${what}`, async () => {
-      const r = await runCliAsync(['serve', '--data-dir', join(dir, 'never-used'), '--no-remote', ...args]);
+      const r = await runCliAsync(['serve', '--data-dir', join(dir(), 'never-used'), '--no-remote', ...args]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
       noStack(r.stderr);
@@ -66,7 +54,7 @@ describe('codex-host usage errors', () => {
 
   it('refuses a short signed-bearer secret and an empty token file', async () => {
     await writeFile(tokenFile(), '');
-    const short = join(dir, 'short-secret');
+    const short = join(dir(), 'short-secret');
     await writeFile(short, 'x'.repeat(31));
     const a = await runCliAsync(['serve', '--no-remote', '--listen', 'ws://127.0.0.1:0', '--ws-auth', 'signed-bearer-token', '--ws-shared-secret-file', short]);
     expect(a.stderr).toMatch(/signed websocket bearer secret .*short-secret must be at least 32 bytes/);
@@ -76,7 +64,7 @@ describe('codex-host usage errors', () => {
   });
 
   it('explains a data dir that cannot be written', async () => {
-    const file = join(dir, 'a-file');
+    const file = join(dir(), 'a-file');
     await writeFile(file, 'x');
     const r = await runCliAsync(['serve', '--no-remote', '--data-dir', join(file, 'sub')]);
     expect(r.code).toBe(1);
@@ -84,7 +72,7 @@ describe('codex-host usage errors', () => {
   });
 
   it('explains a codex binary that does not exist', async () => {
-    const r = await runCliAsync(['serve', '--no-remote', '--data-dir', join(dir, 'd1'), '--codex-bin', '/nonexistent/codex']);
+    const r = await runCliAsync(['serve', '--no-remote', '--data-dir', join(dir(), 'd1'), '--codex-bin', '/nonexistent/codex']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^codex-host: .*\/nonexistent\/codex/);
     noStack(r.stderr);
@@ -95,7 +83,7 @@ describe('codex-host usage errors', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const r = await runCliAsync(['serve', '--no-remote', '--data-dir', join(dir, 'd2'), '--listen', `ws://127.0.0.1:${port}`], home.env);
+      const r = await runCliAsync(['serve', '--no-remote', '--data-dir', join(dir(), 'd2'), '--listen', `ws://127.0.0.1:${port}`], stack.env);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`codex-host: listen ws://127.0.0.1:${port}: address already in use`);
       noStack(r.stderr);
@@ -106,21 +94,17 @@ describe('codex-host usage errors', () => {
 
   it('says the host is not running for status, pair and devices', async () => {
     for (const cmd of [['status'], ['pair'], ['devices'], ['devices', 'revoke', '1325b850c2871916eae203f0efc3c898']]) {
-      const r = await runCliAsync([...cmd, '--data-dir', join(dir, 'empty')]);
+      const r = await runCliAsync([...cmd, '--data-dir', join(dir(), 'empty')]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/codex-host is not running \(no control file at .*\); start it with `codex-host serve`/);
     }
   });
 
   it('refuses to start a second host on the same data dir', async () => {
-    const dataDir = join(dir, 'shared');
-    const first: HostProcess = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--no-remote'] });
-    try {
-      const r = await runCliAsync(['serve', '--no-remote', '--data-dir', dataDir], home.env);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/codex-host is already running with data dir .*shared; stop it first or choose another --data-dir/);
-    } finally {
-      await first.stop();
-    }
+    const dataDir = join(dir(), 'shared');
+    await stack.startHost({ dataDir });
+    const r = await runCliAsync(['serve', '--no-remote', '--data-dir', dataDir], stack.env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/codex-host is already running with data dir .*shared; stop it first or choose another --data-dir/);
   });
 });

@@ -5,43 +5,33 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createLineLogger } from '../shared/util/logger.js';
 import { EngineSupervisor, type EngineExitEvent, type EngineState } from '../host/engine/engineSupervisor.js';
 import { findCodexBinary } from '../host/engine/findCodexBinary.js';
-import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
-import { isProcessAlive, pidsWithCodexHome } from './fixtures/engineProcesses.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
+import { describeProcess, isProcessAlive, pidsWithCodexHome } from './fixtures/engineProcesses.js';
+import { useStack } from './fixtures/stack.js';
 import { openWsDriver } from './fixtures/wsDriver.js';
 
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
-let bin: string;
+// 100 deltas × 200 ms: a turn that is still streaming when stop() is called.
+const stack = useStack({ label: 'engine-failures', host: false, fake: { slowDeltaCount: 100, slowDeltaMs: 200 } });
+const bin = findCodexBinary({ env: process.env }).path;
 const supervisors: EngineSupervisor[] = [];
 
 type SupervisorOptions = ConstructorParameters<typeof EngineSupervisor>[0];
 
 function makeSupervisor(extra: Partial<Omit<SupervisorOptions, 'launch'>> & { launch?: Partial<SupervisorOptions['launch']> } = {}, lines: string[] = []): EngineSupervisor {
-  const s = new EngineSupervisor({ logger: createLineLogger((l) => lines.push(l), 'debug'), ...extra, launch: { bin, env: home.env, cwd: home.workdir, ...extra.launch } });
+  const s = new EngineSupervisor({ logger: createLineLogger((l) => lines.push(l), 'debug'), ...extra, launch: { bin, env: stack.env, cwd: stack.home.workdir, ...extra.launch } });
   supervisors.push(s);
   return s;
 }
 
-beforeAll(async () => {
-  // 100 deltas × 200 ms: a turn that is still streaming when stop() is called.
-  fake = await startFakeResponses({ slowDeltaCount: 100, slowDeltaMs: 200 });
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'engine-failures' });
-  bin = findCodexBinary({ env: process.env }).path;
-});
-
+// Each test's engines are stopped here (before the stack's own teardown), and nothing may be left:
+// what an engine started for a thread (its login-shell snapshot runs in a session of its own)
+// ends by itself shortly after, so that is awaited, bounded.
 afterEach(async () => {
   await Promise.all(supervisors.splice(0).map((s) => s.stop()));
-  expect(pidsWithCodexHome(home.codexHome)).toEqual([]);
-});
-
-afterAll(async () => {
-  await fake?.close();
-  await home?.cleanup();
+  await expect.poll(() => pidsWithCodexHome(stack.home.codexHome).map(describeProcess), { timeout: 30_000 }).toEqual([]);
 });
 
 describe('engine supervisor failure handling (real codex app-server)', () => {
@@ -90,7 +80,7 @@ describe('engine supervisor failure handling (real codex app-server)', () => {
     const { url, token } = await s.start();
     const d = await openWsDriver(url, { headers: { Authorization: `Bearer ${token}` } });
     await d.initialize();
-    const { thread } = (await d.request('thread/start', { cwd: home.workdir })) as { thread: { id: string } };
+    const { thread } = (await d.request('thread/start', { cwd: stack.home.workdir })) as { thread: { id: string } };
     await d.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'SLOW stream for a while', text_elements: [] }] });
     await d.waitFor((m) => m.method === 'item/agentMessage/delta', 30_000);
     const pid = s.pid as number;
@@ -111,19 +101,19 @@ describe('engine supervisor failure handling (real codex app-server)', () => {
     await s.stop();
     await expect(starting).rejects.toThrow('EngineSupervisor.start: stopped while starting');
     expect(s.state).toBe('stopped');
-    expect(pidsWithCodexHome(home.codexHome)).toEqual([]);
+    expect(pidsWithCodexHome(stack.home.codexHome)).toEqual([]);
   });
 
   it('kills the engine when the host process exits without stop()', async () => {
     const script = fileURLToPath(new URL('./fixtures/engineHostExitScript.ts', import.meta.url));
     const out = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', script, bin, home.codexHome], { env: home.env, timeout: 60_000 }, (err, stdout) =>
+      execFile(process.execPath, ['--import', 'tsx', script, bin, stack.home.codexHome], { env: stack.env, timeout: 60_000 }, (err, stdout) =>
         err ? reject(err) : resolve(stdout),
       );
     });
     const pid = Number(/ENGINE_PID (\d+)/.exec(out)?.[1]);
     expect(pid).toBeGreaterThan(0);
     await expect.poll(() => isProcessAlive(pid), { timeout: 5000 }).toBe(false);
-    expect(pidsWithCodexHome(home.codexHome)).toEqual([]);
+    expect(pidsWithCodexHome(stack.home.codexHome)).toEqual([]);
   });
 });

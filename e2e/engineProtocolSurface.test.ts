@@ -6,7 +6,7 @@
  * CODEX_HOST_CODEX_BIN at another codex to check that it serves everything too; this is how
  * MIN_CODEX_VERSION is verified (docs/engine.md, "Versions").
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { InitializeParams } from '../shared/protocol/appServer/experimental/InitializeParams.js';
 import type { ModelListParams } from '../shared/protocol/appServer/experimental/v2/ModelListParams.js';
 import type { ModelListResponse } from '../shared/protocol/appServer/experimental/v2/ModelListResponse.js';
@@ -24,16 +24,12 @@ import type { TurnSteerResponse } from '../shared/protocol/appServer/experimenta
 import { createLineLogger } from '../shared/util/logger.js';
 import { EngineSupervisor } from '../host/engine/engineSupervisor.js';
 import { findCodexBinary } from '../host/engine/findCodexBinary.js';
-import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
-import { RpcResponseError, openWsDriver, type WireMessage, type WsDriver } from './fixtures/wsDriver.js';
+import { isDelta, paramsOf, TURN_MS, turnCompleted } from './fixtures/appServer.js';
+import { useStack } from './fixtures/stack.js';
+import { RpcResponseError, openWsDriver, type WsDriver } from './fixtures/wsDriver.js';
 
-const TURN_TIMEOUT_MS = 45_000;
-
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
+const stack = useStack({ label: 'engine-surface', host: false });
 let supervisor: EngineSupervisor;
-const drivers: WsDriver[] = [];
 
 /** A typed request: the params and result types come from the generated bindings. */
 async function call<P, R>(d: WsDriver, method: string, params: P): Promise<R> {
@@ -43,42 +39,34 @@ async function call<P, R>(d: WsDriver, method: string, params: P): Promise<R> {
 /** A connection initialized the way the front ends will: with the experimental API on. */
 async function connect(name: string): Promise<WsDriver> {
   const { url, token } = supervisor.endpoint();
-  const d = await openWsDriver(url, { headers: { Authorization: `Bearer ${token}` } });
-  drivers.push(d);
+  const d = stack.track(await openWsDriver(url, { headers: { Authorization: `Bearer ${token}` } }));
   const init: InitializeParams = { clientInfo: { name, title: 'Codex Host e2e', version: '0.0.0' }, capabilities: { experimentalApi: true, requestAttestation: false } };
   await d.request('initialize', init);
   d.notify('initialized');
   return d;
 }
 
-const paramsOf = (m: WireMessage): Record<string, unknown> => (m.params && typeof m.params === 'object' ? (m.params as Record<string, unknown>) : {});
-const turnCompleted = (threadId: string) => (m: WireMessage) => m.method === 'turn/completed' && paramsOf(m).threadId === threadId;
+async function startThread(d: WsDriver): Promise<string> {
+  return (await call<{ cwd: string }, ThreadStartResponse>(d, 'thread/start', { cwd: stack.home.workdir })).thread.id;
+}
 
 async function startTurn(d: WsDriver, threadId: string, text: string): Promise<string> {
   const params: TurnStartParams = { threadId, input: [{ type: 'text', text, text_elements: [] }] };
   return (await call<TurnStartParams, TurnStartResponse>(d, 'turn/start', params)).turn.id;
 }
 
+// One thread with one finished turn, which the reading tests below share (none of them changes it).
 let threadId: string;
 let firstTurnId: string;
 
 beforeAll(async () => {
-  fake = await startFakeResponses();
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'engine-surface' });
-  supervisor = new EngineSupervisor({ launch: { bin: findCodexBinary({ env: process.env }).path, env: home.env, cwd: home.workdir }, logger: createLineLogger(() => undefined, 'error') });
+  supervisor = new EngineSupervisor({ launch: { bin: findCodexBinary({ env: process.env }).path, env: stack.env, cwd: stack.home.workdir }, logger: createLineLogger(() => undefined, 'error') });
+  stack.track(supervisor);
   await supervisor.start();
-  // one thread with one finished turn, which every test below reads
   const d = await connect('surface-setup');
-  threadId = (await call<{ cwd: string }, ThreadStartResponse>(d, 'thread/start', { cwd: home.workdir })).thread.id;
+  threadId = await startThread(d);
   firstTurnId = await startTurn(d, threadId, 'Please say hello.');
-  await d.waitFor(turnCompleted(threadId), TURN_TIMEOUT_MS);
-});
-
-afterAll(async () => {
-  await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
-  await supervisor?.stop();
-  await fake?.close();
-  await home?.cleanup();
+  await d.waitFor(turnCompleted(threadId), TURN_MS);
 });
 
 describe('the engine protocol the front ends use', () => {
@@ -125,18 +113,21 @@ describe('the engine protocol the front ends use', () => {
   });
 
   it('turn/steer adds input to the running turn named by expectedTurnId, and refuses another id', async () => {
+    // A thread of its own: the reading tests expect the shared one to hold exactly one turn.
     const d = await connect('surface-steer');
-    await d.request('thread/resume', { threadId, excludeTurns: true });
-    const running = await startTurn(d, threadId, 'SLOW please');
-    await d.waitFor((m) => m.method === 'item/agentMessage/delta' && paramsOf(m).threadId === threadId, TURN_TIMEOUT_MS);
+    const steerThread = await startThread(d);
+    const finished = await startTurn(d, steerThread, 'Please say hello.');
+    await d.waitFor(turnCompleted(steerThread), TURN_MS);
+    const running = await startTurn(d, steerThread, 'SLOW please');
+    await d.waitFor(isDelta(steerThread), TURN_MS);
     const input: TurnSteerParams['input'] = [{ type: 'text', text: 'also this', text_elements: [] }];
-    const wrong = await call<TurnSteerParams, TurnSteerResponse>(d, 'turn/steer', { threadId, input, expectedTurnId: firstTurnId }).catch((e: unknown) => e);
+    const wrong = await call<TurnSteerParams, TurnSteerResponse>(d, 'turn/steer', { threadId: steerThread, input, expectedTurnId: finished }).catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(RpcResponseError);
-    expect((wrong as RpcResponseError).rpcMessage).toContain(`expected active turn id \`${firstTurnId}\``);
-    const steered = await call<TurnSteerParams, TurnSteerResponse>(d, 'turn/steer', { threadId, input, expectedTurnId: running });
+    expect((wrong as RpcResponseError).rpcMessage).toContain(`expected active turn id \`${finished}\``);
+    const steered = await call<TurnSteerParams, TurnSteerResponse>(d, 'turn/steer', { threadId: steerThread, input, expectedTurnId: running });
     expect(steered.turnId).toBe(running);
-    await d.request('turn/interrupt', { threadId, turnId: running });
-    const done = await d.waitFor((m) => turnCompleted(threadId)(m) && (paramsOf(m).turn as { id?: string }).id === running, TURN_TIMEOUT_MS);
+    await d.request('turn/interrupt', { threadId: steerThread, turnId: running });
+    const done = await d.waitFor((m) => turnCompleted(steerThread)(m) && (paramsOf(m).turn as { id?: string }).id === running, TURN_MS);
     expect((paramsOf(done).turn as { status?: string }).status).toBe('interrupted');
   });
 });

@@ -7,22 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RpcConnection } from '../shared/rpc/connection.js';
 import { findCodexBinary } from '../host/engine/findCodexBinary.js';
 import { StdioTransport } from '../host/transport/stdioTransport.js';
-import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
+import { useStack } from './fixtures/stack.js';
 import { ENGINE_VERSION_RE } from './fixtures/engineVersion.js';
 
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
+const stack = useStack({ label: 'engine-stdio', host: false });
 let child: ChildProcess;
 let rpc: RpcConnection;
 
-beforeAll(async () => {
-  fake = await startFakeResponses();
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'engine-stdio' });
-  child = spawn(findCodexBinary({ env: process.env }).path, ['app-server'], { env: { ...home.env, NO_COLOR: '1' }, cwd: home.workdir, stdio: ['pipe', 'pipe', 'ignore'] });
+beforeAll(() => {
+  child = spawn(findCodexBinary({ env: process.env }).path, ['app-server'], { env: { ...stack.env, NO_COLOR: '1' }, cwd: stack.home.workdir, stdio: ['pipe', 'pipe', 'ignore'] });
   rpc = new RpcConnection(new StdioTransport(child.stdout!, child.stdin!), { requestTimeoutMs: 30_000 });
 });
 
+// Before the stack's teardown removes CODEX_HOME: the engine must be gone first.
 afterAll(async () => {
   rpc?.close();
   if (child && child.exitCode === null) {
@@ -30,8 +27,6 @@ afterAll(async () => {
     setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
     await exited;
   }
-  await fake?.close();
-  await home?.cleanup();
 });
 
 describe('RpcConnection over stdio to the real engine', () => {
@@ -42,7 +37,7 @@ describe('RpcConnection over stdio to the real engine', () => {
     const deltas: string[] = [];
     rpc.onNotification('item/agentMessage/delta', (p) => deltas.push((p as { delta: string }).delta));
     const completed = new Promise<{ turn: { status: string } }>((r) => rpc.onNotification('turn/completed', (p) => r(p as { turn: { status: string } })));
-    const { thread } = (await rpc.request('thread/start', { cwd: home.workdir })) as { thread: { id: string } };
+    const { thread } = (await rpc.request('thread/start', { cwd: stack.home.workdir })) as { thread: { id: string } };
     await rpc.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'hi over stdio', text_elements: [] }] });
     expect((await completed).turn.status).toBe('completed');
     expect(deltas.join('')).toBe('Hello from the fake model! You said: hi over stdio');

@@ -5,40 +5,11 @@
  * already closed".
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCodexHome, TEST_OUTPUT_DIR, type CodexHomeFixture } from './fixtures/codexHome.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
-import { runCliAsync, startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
-import { openWsDriver, type WsDriver } from './fixtures/wsDriver.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './fixtures/stack.js';
 
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
-let host: HostProcess;
-let dataDir: string;
-const drivers: WsDriver[] = [];
-
-beforeAll(async () => {
-  fake = await startFakeResponses();
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'admin-slots' });
-  dataDir = await mkdtemp(join(TEST_OUTPUT_DIR, 'slots-data-'));
-  host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--listen', 'ws://127.0.0.1:0', '--secret-store', 'file'] });
-});
-
-afterAll(async () => {
-  for (const d of drivers) d.terminate();
-  await host?.stop();
-  await fake?.close();
-  await home?.cleanup();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-async function open(url: string, headers?: Record<string, string>): Promise<WsDriver> {
-  const d = await openWsDriver(url, headers ? { headers } : {});
-  drivers.push(d);
-  return d;
-}
+const stack = useStack({ label: 'admin-slots', relay: 'embedded', hostArgs: ['--listen', 'ws://127.0.0.1:0', '--secret-store', 'file'] });
 
 describe('slots kept for the host\'s admin (P1)', () => {
   it('refuses the 33rd remote TUI client with 1013 naming the cap, and the CLI still lists devices', async () => {
@@ -46,28 +17,28 @@ describe('slots kept for the host\'s admin (P1)', () => {
     // not-yet-upgraded sockets wait per address (docs/security.md), so a burst of 36 at once would
     // test that guard instead of the hub's caps.
     const tuis = [];
-    for (let i = 0; i < 36; i += 1) tuis.push(await open(host.listenUrl!));
+    for (let i = 0; i < 36; i += 1) tuis.push(await stack.open());
     const outcomes = await Promise.all(tuis.map((d) => Promise.race([d.closed, d.request('host/info').then(() => 'open' as const)]).catch(() => 'closed' as const)));
     const refused = outcomes.filter((o) => typeof o === 'object');
     expect(outcomes.filter((o) => o === 'open')).toHaveLength(32);
     expect(refused).toHaveLength(4);
     expect(refused[0]).toEqual({ code: 1013, reason: 'too many tui clients (max 32)' });
-    const r = await runCliAsync(['devices', '--json', '--data-dir', dataDir]);
+    const r = await stack.cli(['devices', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ devices: [] });
   });
 
   it('prints the real reason when the CLI itself is refused', async () => {
-    const control = JSON.parse(readFileSync(join(dataDir, 'control.json'), 'utf8')) as { url: string; token: string };
+    const control = JSON.parse(readFileSync(join(stack.dataDir, 'control.json'), 'utf8')) as { url: string; token: string };
     const auth = { Authorization: `Bearer ${control.token}` };
     const held = [];
-    for (let i = 0; i < 16; i += 1) held.push(await open(control.url, auth));
+    for (let i = 0; i < 16; i += 1) held.push(await stack.open(control.url, auth));
     await Promise.all(held.map((d) => d.request('host/info')));
-    const r = await runCliAsync(['status', '--data-dir', dataDir]);
+    const r = await stack.cli(['status']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('codex-host: status: the host closed the connection (1013: too many cli clients (max 16))\n');
     for (const d of held) await d.close();
-    await expect.poll(async () => (await runCliAsync(['status', '--data-dir', dataDir])).code, { timeout: 10_000 }).toBe(0);
+    await expect.poll(async () => (await stack.cli(['status'])).code, { timeout: 10_000 }).toBe(0);
   });
 });

@@ -4,48 +4,33 @@
  * flags → listener → hub → engine).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
-import { startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HostProcess } from './fixtures/hostProcess.js';
+import { useStack } from './fixtures/stack.js';
 import { openWsDriver, UpgradeRejectedError } from './fixtures/wsDriver.js';
 
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
+const stack = useStack({ label: 'host-auth', host: false });
 let capHost: HostProcess;
 let jwtHost: HostProcess;
 const token = randomBytes(24).toString('base64url');
 const secret = new Uint8Array(randomBytes(48));
+const jwtKey = new TextEncoder().encode(Buffer.from(secret).toString('base64url'));
 
 beforeAll(async () => {
-  fake = await startFakeResponses();
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'host-auth' });
-  const tokenFile = join(home.root, 'token');
-  const secretFile = join(home.root, 'secret');
+  const tokenFile = join(stack.home.root, 'token');
+  const secretFile = join(stack.home.root, 'secret');
   await writeFile(tokenFile, `  ${token}\n`, { mode: 0o600 });
   await writeFile(secretFile, Buffer.from(secret).toString('base64url'), { mode: 0o600 });
-  const common = { env: home.env, cwd: home.workdir };
   [capHost, jwtHost] = await Promise.all([
-    startHostProcess({ ...common, dataDir: await mkdtemp(join(home.root, 'cap-')), args: ['--no-remote', '--listen', 'ws://127.0.0.1:0', '--ws-auth', 'capability-token', '--ws-token-file', tokenFile] }),
-    startHostProcess({
-      ...common,
-      dataDir: await mkdtemp(join(home.root, 'jwt-')),
-      args: ['--no-remote', '--listen', 'ws://127.0.0.1:0', '--ws-auth', 'signed-bearer-token', '--ws-shared-secret-file', secretFile, '--ws-issuer', 'issuer-a', '--ws-audience', 'codex-app-server'],
+    stack.startHost({ args: ['--listen', 'ws://127.0.0.1:0', '--ws-auth', 'capability-token', '--ws-token-file', tokenFile] }),
+    stack.startHost({
+      args: ['--listen', 'ws://127.0.0.1:0', '--ws-auth', 'signed-bearer-token', '--ws-shared-secret-file', secretFile, '--ws-issuer', 'issuer-a', '--ws-audience', 'codex-app-server'],
     }),
   ]);
-  jwtKey = new TextEncoder().encode(Buffer.from(secret).toString('base64url'));
 });
-
-afterAll(async () => {
-  await Promise.all([capHost?.stop(), jwtHost?.stop()]);
-  await fake?.close();
-  await home?.cleanup();
-});
-
-let jwtKey: Uint8Array;
 
 async function attempt(url: string, headers: Record<string, string>): Promise<string> {
   try {

@@ -11,55 +11,31 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pair, resume } from '../shared/controller/index.js';
-import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
 import { testPhone } from './fixtures/controller.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
-import { runCliAsync, startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
+import { runCliAsync, type HostProcess } from './fixtures/hostProcess.js';
+import { useStack } from './fixtures/stack.js';
 
 const NOBODY = 65534;
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
-const running: HostProcess[] = [];
-
-beforeAll(async () => {
-  fake = await startFakeResponses();
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'hardening' });
-});
-afterAll(async () => {
-  await Promise.all(running.map((h) => h.stop()));
-  await fake?.close();
-  await home?.cleanup();
-});
-
-async function dataDir(): Promise<string> {
-  return mkdtemp(join(home.root, 'data-'));
-}
-
-async function serve(dir: string, args: readonly string[] = []): Promise<HostProcess> {
-  const h = await startHostProcess({ dataDir: dir, env: home.env, cwd: home.workdir, args });
-  running.push(h);
-  return h;
-}
+// Every test starts its own hosts, each on a data dir of its own (stopped after the test).
+const stack = useStack({ label: 'hardening', relay: 'embedded', host: false });
+const dataDir = (): Promise<string> => stack.newDataDir();
+const serve = (dir: string, args: readonly string[] = []): Promise<HostProcess> => stack.startHost({ dataDir: dir, args });
 
 /** A `serve` that must fail: its exit code and stderr, within `ms` (a hang fails the test). */
 async function serveFails(dir: string, args: readonly string[] = [], ms = 20_000): Promise<{ code: number | null; stderr: string }> {
-  const run = runCliAsync(['serve', '--data-dir', dir, ...args], home.env);
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`codex-host serve did not exit within ${ms} ms`)), ms));
-  return Promise.race([run, timeout]);
+  return stack.within(ms, runCliAsync(['serve', '--data-dir', dir, ...args], stack.env), 'exit of codex-host serve');
 }
 
 function noStack(stderr: string) {
   expect(stderr).not.toMatch(/\n\s+at /);
 }
 
-async function cli(args: readonly string[], dir: string) {
-  return runCliAsync([...args, '--data-dir', dir], home.env);
-}
+const cli = (args: readonly string[], dir: string) => stack.cli(args, { dataDir: dir });
 
 describe('strict modes: a data dir someone else controls is refused (P2)', () => {
   it('runs as root (the ownership cases chown to nobody)', () => {

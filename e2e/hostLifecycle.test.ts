@@ -7,32 +7,21 @@
  * process's event listeners and the file descriptors (/proc/self/fd) must not grow.
  */
 import { readdirSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pair, resume, type TrustedHost } from '../shared/controller/index.js';
 import { silentLogger } from '../shared/util/logger.js';
 import { createHost, type HostHandle } from '../host/app/createHost.js';
 import { connectControl } from '../host/control/controlClient.js';
 import { parseListenerOptions } from '../host/listener/listenerOptions.js';
-import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
 import { testPhone } from './fixtures/controller.js';
 import { pidsWithCodexHome } from './fixtures/engineProcesses.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
+import { useStack } from './fixtures/stack.js';
 
 const ROUNDS = 20;
 const WARM_UP = 2;
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
-
-beforeAll(async () => {
-  fake = await startFakeResponses();
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'lifecycle' });
-});
-afterAll(async () => {
-  await fake?.close();
-  await home?.cleanup();
-});
+const stack = useStack({ label: 'lifecycle', host: false });
 
 interface Snapshot {
   readonly resources: Record<string, number>;
@@ -92,7 +81,7 @@ async function settledAgainst(base: Snapshot, deadlineMs = 10_000): Promise<Snap
 
 describe('createHost / dispose in one process', () => {
   it(`starts and stops the whole core ${ROUNDS} times without leaking handles, listeners or fds`, async () => {
-    const dataDir = await mkdtemp(join(home.root, 'data-'));
+    const dataDir = await stack.newDataDir();
     const phone = testPhone('Lifecycle Phone');
     let trusted: TrustedHost | undefined;
     let relayUrl: string | undefined;
@@ -102,8 +91,8 @@ describe('createHost / dispose in one process', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const host: HostHandle = await createHost({
         dataDir,
-        env: home.env,
-        engineCwd: home.workdir,
+        env: stack.env,
+        engineCwd: stack.home.workdir,
         logger: silentLogger,
         hostName: 'Lifecycle Host',
         listener: parseListenerOptions({ listen: 'ws://127.0.0.1:0' }),
@@ -133,7 +122,7 @@ describe('createHost / dispose in one process', () => {
         const completed = new Promise<{ turn: { status: string } }>((r) => rpc.onNotification('turn/completed', (p) => r(p as { turn: { status: string } })));
         await rpc.request('initialize', { clientInfo: { name: 'lifecycle-phone', version: '0' } });
         rpc.notify('initialized');
-        const { thread } = (await rpc.request('thread/start', { cwd: home.workdir })) as { thread: { id: string } };
+        const { thread } = (await rpc.request('thread/start', { cwd: stack.home.workdir })) as { thread: { id: string } };
         await rpc.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: `please RUN echo round-${round}`, text_elements: [] }] });
         expect((await completed).turn.status).toBe('completed');
         session.close();
@@ -142,7 +131,7 @@ describe('createHost / dispose in one process', () => {
       }
       // The engine is gone; what it started for the thread (its login-shell snapshot runs in a
       // session of its own) ends by itself shortly after.
-      await expect.poll(() => pidsWithCodexHome(home.codexHome), { timeout: 30_000 }).toEqual([]);
+      await expect.poll(() => pidsWithCodexHome(stack.home.codexHome), { timeout: 30_000 }).toEqual([]);
       if (round === WARM_UP - 1) baseline = await quietSnapshot();
       else if (baseline) after.push(await settledAgainst(baseline));
     }

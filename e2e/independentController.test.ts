@@ -8,13 +8,11 @@
  * loopback: a standalone relay, `codex-host serve --relay …` over the real engine (fake model).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
-import { REPO_ROOT, runCliAsync, startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
-import { startRelayProcess, type RelayProcess } from './fixtures/relayProcess.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initialize, nextNotification, runTurn, TURN_MS, within } from './fixtures/appServer.js';
+import { REPO_ROOT } from './fixtures/hostProcess.js';
+import { useStack } from './fixtures/stack.js';
 import {
   DIR_C2H,
   DIR_H2C,
@@ -43,7 +41,6 @@ import {
   newEd25519,
   type Ed25519Identity,
   type KnownHost,
-  type SpecController,
   type SpecProtocolError,
 } from './fixtures/specController.js';
 
@@ -165,163 +162,94 @@ describe('spec controller vs vectors', () => {
 // The independent controller against real processes.
 // ---------------------------------------------------------------------------------------------
 
-const TURN_MS = 45_000;
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
-let relay: RelayProcess;
-let host: HostProcess;
-let dataDir: string;
-const controllers: SpecController[] = [];
-let paired: { known: KnownHost; device: Ed25519Identity } | undefined;
-
-function track(c: SpecController): SpecController {
-  controllers.push(c);
-  return c;
-}
-
-async function initialize(c: SpecController): Promise<void> {
-  await c.request('initialize', { clientInfo: { name: 'spec-controller', title: 'Spec Controller', version: '0' }, capabilities: null });
-  c.notify('initialized');
-}
-
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`no ${what} within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function pairLink(): Promise<string> {
-  const r = await runCliAsync(['pair', '--json', '--data-dir', dataDir]);
-  expect(r.stderr).toBe('');
-  return (JSON.parse(r.stdout) as { link: string }).link;
-}
-
-interface DeviceRow {
-  deviceId: string;
-  name: string;
-  platform: string;
-  kind: string;
-  revokedAt: string | null;
-  connected: number;
-}
-
-async function devices(): Promise<DeviceRow[]> {
-  const r = await runCliAsync(['devices', '--json', '--data-dir', dataDir]);
-  return (JSON.parse(r.stdout) as { devices: DeviceRow[] }).devices;
-}
-
 describe('an independent spec-only controller against a real relay and host', () => {
+  const stack = useStack({ label: 'spec-controller', relay: 'process', hostArgs: ['--name', 'Spec Test Host'] });
+  /** A device paired by the spec controller before the tests, for those that resume. */
+  let paired: { known: KnownHost; device: Ed25519Identity };
   beforeAll(async () => {
-    fake = await startFakeResponses();
-    home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'spec-controller' });
-    relay = await startRelayProcess();
-    dataDir = await mkdtemp(join(home.root, 'data-'));
-    host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--relay', relay.url, '--name', 'Spec Test Host'] });
-  });
-
-  afterAll(async () => {
-    for (const c of controllers) c.close();
-    await host?.stop();
-    await relay?.stop();
-    await fake?.close();
-    await home?.cleanup();
-  });
-
-  it('pairs with the link and runs a turn with an approval end to end', async () => {
-    const linkText = await pairLink();
-    const link = parsePairingLink(linkText);
-    expect(link.host).toBe(host.hostId);
-    expect(link.relay).toBe(relay.url);
-    expect(new URL(linkText).origin).toBe(relay.url.replace(/^ws/, 'http'));
-    expect(link.exp - Date.now() / 1000).toBeGreaterThan(9 * 60);
-    expect(link.exp - Date.now() / 1000).toBeLessThanOrEqual(10 * 60 + 5);
-
-    const c = track(await pairWithLink(linkText, { name: 'Spec Phone', platform: 'linux', kind: 'phone' }));
-    expect(c.welcome).toMatchObject({ t: 'welcome', host: { id: host.hostId, name: 'Spec Test Host' }, device: { id: c.deviceId, name: 'Spec Phone' } });
-    expect(typeof c.welcome.host.platform).toBe('string');
-    expect(typeof c.welcome.host.version).toBe('string');
-
-    const approvals: unknown[] = [];
-    c.onRequest('item/commandExecution/requestApproval', (params) => {
-      approvals.push(params);
-      return { decision: 'accept' };
-    });
-    const completed = new Promise<{ turn: { status: string } }>((res) => c.onNotification('turn/completed', (p) => res(p as { turn: { status: string } })));
-
-    await initialize(c);
-    const { thread } = (await c.request('thread/start', { cwd: home.workdir })) as { thread: { id: string } };
-    await c.request('turn/start', {
-      threadId: thread.id,
-      input: [{ type: 'text', text: 'please RUN touch spec-controller.txt && echo shell-ran-ok', text_elements: [] }],
-    });
-    const done = await within(completed, TURN_MS, 'turn/completed');
-    expect(done.turn.status).toBe('completed');
-    expect(approvals).toHaveLength(1);
-    expect(existsSync(join(home.workdir, 'spec-controller.txt'))).toBe(true);
-
-    // §6: the trusted-device list keeps what ClientAuth said.
-    expect((await devices()).find((d) => d.deviceId === c.deviceId)).toMatchObject({ name: 'Spec Phone', platform: 'linux', kind: 'phone', revokedAt: null, connected: 1 });
+    const c = await pairWithLink(await stack.pairLink(), { name: 'Spec Phone', platform: 'linux', kind: 'phone' });
     paired = { known: c.link, device: c.device };
     c.close();
     await c.closed;
+  });
+
+  it('pairs with the link and runs a turn with an approval end to end', async () => {
+    const linkText = await stack.pairLink();
+    const link = parsePairingLink(linkText);
+    expect(link.host).toBe(stack.host.hostId);
+    expect(link.relay).toBe(stack.relay.url);
+    expect(new URL(linkText).origin).toBe(stack.relay.url.replace(/^ws/, 'http'));
+    expect(link.exp - Date.now() / 1000).toBeGreaterThan(9 * 60);
+    expect(link.exp - Date.now() / 1000).toBeLessThanOrEqual(10 * 60 + 5);
+
+    const c = stack.track(await pairWithLink(linkText, { name: 'Spec Phone', platform: 'linux', kind: 'phone' }));
+    expect(c.welcome).toMatchObject({ t: 'welcome', host: { id: stack.host.hostId, name: 'Spec Test Host' }, device: { id: c.deviceId, name: 'Spec Phone' } });
+    expect(typeof c.welcome.host.platform).toBe('string');
+    expect(typeof c.welcome.host.version).toBe('string');
+
+    await initialize(c, 'spec-controller', 'Spec Controller');
+    const turn = await runTurn(c, { cwd: stack.home.workdir, text: 'please RUN touch spec-controller.txt && echo shell-ran-ok' });
+    expect(turn.status).toBe('completed');
+    expect(turn.approvals).toHaveLength(1);
+    expect(existsSync(join(stack.home.workdir, 'spec-controller.txt'))).toBe(true);
+
+    // §6: the trusted-device list keeps what ClientAuth said.
+    expect((await stack.devices()).find((d) => d.deviceId === c.deviceId)).toMatchObject({ name: 'Spec Phone', platform: 'linux', kind: 'phone', revokedAt: null, connected: 1 });
   }, 90_000);
 
   it('resumes as the paired device (mode 0x02, pairId zero, ikm = dh); an unknown device is denied', async () => {
-    expect(paired).toBeDefined();
-    const c = track(await resumeWith(paired!.known, paired!.device, { name: 'ignored on resume' }));
-    expect(c.welcome).toMatchObject({ t: 'welcome', host: { id: host.hostId }, device: { id: keyId(paired!.device.publicKey), name: 'Spec Phone' } });
-    await initialize(c);
-    const list = (await c.request('thread/list', { limit: 10 })) as { data: unknown[] };
-    expect(list.data.length).toBeGreaterThan(0);
+    const c = stack.track(await resumeWith(paired.known, paired.device, { name: 'ignored on resume' }));
+    expect(c.welcome).toMatchObject({ t: 'welcome', host: { id: stack.host.hostId }, device: { id: keyId(paired.device.publicKey), name: 'Spec Phone' } });
+    await initialize(c, 'spec-controller', 'Spec Controller');
+    const { threadId } = await runTurn(c, { cwd: stack.home.workdir, text: 'Please say hello.' });
+    const list = (await c.request('thread/list', { limit: 10 })) as { data: { id: string }[] };
+    expect(list.data.map((th) => th.id)).toContain(threadId);
     c.close();
-    await expect(resumeWith(paired!.known, newEd25519())).rejects.toMatchObject({ deniedReason: 'unknown_device', closeCode: 4403 });
+    await expect(resumeWith(paired.known, newEd25519())).rejects.toMatchObject({ deniedReason: 'unknown_device', closeCode: 4403 });
   }, 30_000);
 
   it('fragments (flag 0x01) are reassembled in both directions', async () => {
-    const c = track(await resumeWith(paired!.known, paired!.device));
-    await initialize(c);
-    const completed = new Promise<{ turn: { status: string } }>((res) => c.onNotification('turn/completed', (p) => res(p as { turn: { status: string } })));
-    const { thread } = (await c.request('thread/start', { cwd: home.workdir })) as { thread: { id: string } };
+    const c = stack.track(await resumeWith(paired.known, paired.device));
+    await initialize(c, 'spec-controller', 'Spec Controller');
+    const { thread } = (await c.request('thread/start', { cwd: stack.home.workdir })) as { thread: { id: string } };
+    const completed = nextNotification<{ turn: { status: string } }>(c, 'turn/completed', (p) => (p as { threadId?: string }).threadId === thread.id);
     // Controller → host: a 600 KiB turn/start spans three records. Host → controller: the
     // turn's notifications carry that user message (and the model's echo of it) back.
     await c.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: `big ${'y'.repeat(600 * 1024)}`, text_elements: [] }] });
     expect(c.stats.fragmentsSent).toBeGreaterThanOrEqual(2);
-    const done = await within(completed, TURN_MS, 'turn/completed');
+    const done = await within(TURN_MS, completed, 'turn/completed');
     expect(done.turn.status).toBe('completed');
     expect(c.stats.fragmentsReceived).toBeGreaterThan(0);
     c.close();
   }, 90_000);
 
   it('a record with the wrong counter ends the session with 4400', async () => {
-    const c = track(await resumeWith(paired!.known, paired!.device));
-    await initialize(c);
+    const c = stack.track(await resumeWith(paired.known, paired.device));
+    await initialize(c, 'spec-controller', 'Spec Controller');
     c.sendRecordWithCounter(7n, Buffer.concat([Buffer.from([0]), Buffer.from('{"jsonrpc":"2.0","id":99,"method":"thread/list","params":{}}')]));
-    expect((await within(c.closed, 5000, 'closed')).code).toBe(4400);
+    expect((await within(5000, c.closed, 'closed')).code).toBe(4400);
   }, 30_000);
 
   it('a frame over 1 MiB makes the relay close with 1009', async () => {
-    const c = track(await resumeWith(paired!.known, paired!.device));
+    const c = stack.track(await resumeWith(paired.known, paired.device));
     c.sendFrame(Buffer.alloc(1024 * 1024 + 64, 3));
-    expect((await within(c.closed, 5000, 'closed')).code).toBe(1009);
+    expect((await within(5000, c.closed, 'closed')).code).toBe(1009);
   }, 30_000);
 
   it('a bad ClientAuth signature is denied (bad_signature, 4403) and does not consume the secret', async () => {
-    const linkText = await pairLink();
+    const linkText = await stack.pairLink();
     const badSig = (th: Buffer, d: Ed25519Identity): string =>
       JSON.stringify({ t: 'auth', deviceKey: b64u(d.publicKey), sig: b64u(ed25519Sign(d, Buffer.concat([LABEL_HOST, th]))), name: 'Bad Sig', platform: 'linux', kind: 'phone' });
     await expect(pairWithLink(linkText, { clientAuth: badSig })).rejects.toMatchObject({ deniedReason: 'bad_signature', closeCode: 4403 });
     // A secret is "consumed by the first successful pairing": the same link still pairs.
-    const c = track(await pairWithLink(linkText, { name: 'After Bad Sig' }));
+    const c = stack.track(await pairWithLink(linkText, { name: 'After Bad Sig' }));
     expect(c.welcome.device.name).toBe('After Bad Sig');
     c.close();
   }, 30_000);
 
   it('a deviceKey that does not match the announced device id is denied with 4403', async () => {
     const other = newEd25519();
-    const err = (await pairWithLink(await pairLink(), { announceDeviceId: keyId(other.publicKey) }).then(
+    const err = (await pairWithLink(await stack.pairLink(), { announceDeviceId: keyId(other.publicKey) }).then(
       () => undefined,
       (e: unknown) => e,
     )) as SpecProtocolError | undefined;
@@ -330,12 +258,12 @@ describe('an independent spec-only controller against a real relay and host', ()
   }, 30_000);
 
   it('a used link and a wrong secret get no ServerHello: relay close 4403 "expired"', async () => {
-    const linkText = await pairLink();
-    const first = track(await pairWithLink(linkText, { name: 'First Phone' }));
+    const linkText = await stack.pairLink();
+    const first = stack.track(await pairWithLink(linkText, { name: 'First Phone' }));
     await expect(pairWithLink(linkText, { name: 'Thief' })).rejects.toMatchObject({ closeCode: 4403, closeReason: 'expired' } satisfies Partial<SpecProtocolError>);
 
     // Same link, different secret (the host id and key stay valid).
-    const fresh = new URL(await pairLink());
+    const fresh = new URL(await stack.pairLink());
     const json = JSON.parse(Buffer.from(fresh.hash.slice(3), 'base64url').toString('utf8')) as Record<string, unknown>;
     json.secret = Buffer.alloc(32, 7).toString('base64url');
     fresh.hash = `p=${Buffer.from(JSON.stringify(json), 'utf8').toString('base64url')}`;
@@ -345,13 +273,13 @@ describe('an independent spec-only controller against a real relay and host', ()
 
   it('a host keeps at most 4 unused secrets: a fifth code drops the oldest', async () => {
     const links: string[] = [];
-    for (let i = 0; i < 5; i++) links.push(await pairLink());
+    for (let i = 0; i < 5; i++) links.push(await stack.pairLink());
     await expect(pairWithLink(links[0]!, { name: 'Too Old' })).rejects.toMatchObject({ closeCode: 4403, closeReason: 'expired' });
-    for (const l of links.slice(1)) track(await pairWithLink(l, { name: 'Still Valid' })).close();
+    for (const l of links.slice(1)) stack.track(await pairWithLink(l, { name: 'Still Valid' })).close();
   }, 60_000);
 
   it('a controller for an unregistered host gets {"t":"offline"} and close 4404', async () => {
-    const linkText = await pairLink();
+    const linkText = await stack.pairLink();
     const json = JSON.parse(Buffer.from(new URL(linkText).hash.slice(3), 'base64url').toString('utf8')) as Record<string, unknown>;
     const other = ed25519FromSeed(Buffer.alloc(32, 9)).publicKey;
     json.key = other.toString('base64url');

@@ -7,33 +7,24 @@
  * user's own keyrings.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createCodexHome, TEST_OUTPUT_DIR } from './fixtures/codexHome.js';
-import { startFakeResponses } from './fixtures/fakeResponses.js';
-import { REPO_ROOT, runCliAsync, startHostProcess } from './fixtures/hostProcess.js';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './fixtures/hostProcess.js';
+import { useStack } from './fixtures/stack.js';
 
-const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const probe = join(REPO_ROOT, 'e2e', 'fixtures', 'keyringProbe.ts');
 const withKeyring = join(REPO_ROOT, 'e2e', 'fixtures', 'withKeyring.sh');
-const cleanup: string[] = [];
-afterAll(async () => {
-  for (const d of cleanup) await rm(d, { recursive: true, force: true });
-});
+// The model and CODEX_HOME for the one test that runs `serve`; every folder lives in home.root.
+const stack = useStack({ label: 'keyring', relay: 'embedded', host: false });
 
-async function tempDir(label: string): Promise<string> {
-  await mkdir(TEST_OUTPUT_DIR, { recursive: true });
-  const d = await mkdtemp(join(TEST_OUTPUT_DIR, `${label}-`));
-  cleanup.push(d);
-  return d;
-}
+const tempDir = (label: string): Promise<string> => mkdtemp(join(stack.home.root, `${label}-`));
 
-/** Runs `prefix… tsx keyringProbe.ts step dataDir` and returns its JSON line. */
+/** Runs `prefix… node --import tsx keyringProbe.ts step dataDir` (one process, not tsx's two) and returns its JSON line. */
 function runProbe(prefix: readonly string[], step: string, dataDir: string, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
-  const argv = [...prefix, tsx, probe, step, dataDir];
+  const argv = [...prefix, process.execPath, '--import', 'tsx', probe, step, dataDir];
   // No inherited D-Bus: only the private one of dbus-run-session may answer.
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 60_000, env: { ...env, DBUS_SESSION_BUS_ADDRESS: '' } });
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000, env: { ...env, DBUS_SESSION_BUS_ADDRESS: '' } });
   const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`keyringProbe ${step} printed no result (exit ${r.status}).\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return JSON.parse(line) as Record<string, unknown>;
@@ -78,33 +69,19 @@ describe('host identity and the OS secret stores', () => {
   });
 
   it('codex-host serve moves an identity from the kernel keyring on its next start; devices stay trusted across the "reboot"', async () => {
-    const fake = await startFakeResponses();
-    const home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'keyutils-serve' });
-    try {
-      const dataDir = await tempDir('keyutils-serve');
-      const { hostId } = runProbe(KEYCTL, 'plant-legacy', dataDir);
-      const device = { entryId: 'e1', deviceId: 'ab'.repeat(16), deviceKey: 'oJql9HpnWYAv-VX43C0qFKXJnSO-l_hkEn_5ODRVpPA', name: 'Old phone', platform: 'ios', kind: 'phone', pairedAt: '2026-01-01T00:00:00.000Z', lastSeen: null, revokedAt: null };
-      await writeFile(join(dataDir, 'devices.json'), JSON.stringify({ version: 1, devices: [device] }), { mode: 0o600 });
-      let host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, prefix: KEYCTL });
-      try {
-        expect(host.hostId).toBe(hostId);
-        expect(host.stderr()).toContain(`moved the host identity ${hostId} from the Linux kernel keyring (service "Codex Host") (not durable: lost at reboot) to ${join(dataDir, 'secrets')}`);
-      } finally {
-        await host.stop();
-      }
-      expect(runProbe(KEYCTL, 'legacy', dataDir)).toEqual({ legacySeed: false });
-      // After the reboot there is no kernel keyring copy at all: same host, same trusted device.
-      host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir });
-      try {
-        expect(host.hostId).toBe(hostId);
-        const devices = JSON.parse((await runCliAsync(['devices', '--json', '--data-dir', dataDir])).stdout) as { devices: { deviceId: string; revokedAt: string | null }[] };
-        expect(devices.devices).toEqual([expect.objectContaining({ deviceId: device.deviceId, revokedAt: null })]);
-      } finally {
-        await host.stop();
-      }
-    } finally {
-      await fake.close();
-      await home.cleanup();
-    }
+    const dataDir = await tempDir('keyutils-serve');
+    const { hostId } = runProbe(KEYCTL, 'plant-legacy', dataDir);
+    const device = { entryId: 'e1', deviceId: 'ab'.repeat(16), deviceKey: 'oJql9HpnWYAv-VX43C0qFKXJnSO-l_hkEn_5ODRVpPA', name: 'Old phone', platform: 'ios', kind: 'phone', pairedAt: '2026-01-01T00:00:00.000Z', lastSeen: null, revokedAt: null };
+    await writeFile(join(dataDir, 'devices.json'), JSON.stringify({ version: 1, devices: [device] }), { mode: 0o600 });
+    const first = await stack.startHost({ dataDir, prefix: KEYCTL });
+    expect(first.hostId).toBe(hostId);
+    expect(first.stderr()).toContain(`moved the host identity ${hostId} from the Linux kernel keyring (service "Codex Host") (not durable: lost at reboot) to ${join(dataDir, 'secrets')}`);
+    await first.stop();
+    expect(runProbe(KEYCTL, 'legacy', dataDir)).toEqual({ legacySeed: false });
+    // After the reboot there is no kernel keyring copy at all: same host, same trusted device.
+    const second = await stack.startHost({ dataDir });
+    expect(second.hostId).toBe(hostId);
+    const devices = JSON.parse((await stack.cli(['devices', '--json'], { dataDir })).stdout) as { devices: { deviceId: string; revokedAt: string | null }[] };
+    expect(devices.devices).toEqual([expect.objectContaining({ deviceId: device.deviceId, revokedAt: null })]);
   });
 });

@@ -5,35 +5,18 @@
  * clear line, not a Node stack trace.
  */
 import { readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { EMBEDDED_RELAY_LIMITS } from '../relay/server/limits.js';
-import { createCodexHome, TEST_OUTPUT_DIR, type CodexHomeFixture } from './fixtures/codexHome.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
-import { runCliAsync, startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
+import { useStack } from './fixtures/stack.js';
 
-let dir: string;
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
-let host: HostProcess;
-let dataDir: string;
+const stack = useStack({ label: 'pre-auth', relay: 'embedded', hostArgs: ['--listen', 'ws://127.0.0.1:0'] });
 const held: Socket[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(TEST_OUTPUT_DIR, 'pre-auth-'));
-  fake = await startFakeResponses();
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'pre-auth' });
-  dataDir = join(dir, 'data');
-  host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--listen', 'ws://127.0.0.1:0'] });
-});
-afterAll(async () => {
+// Every idle socket a test opened is gone before the next test starts.
+afterEach(() => {
   for (const s of held.splice(0)) s.destroy();
-  await host?.stop();
-  await fake?.close();
-  await home?.cleanup();
-  await rm(dir, { recursive: true, force: true });
 });
 
 function portOf(url: string): number {
@@ -67,40 +50,41 @@ function release(sockets: Socket[]): void {
   for (const s of sockets) s.destroy();
 }
 
-async function status(): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const t0 = Date.now();
-  const r = await runCliAsync(['status', '--data-dir', dataDir], home.env);
-  return { ...r, ms: Date.now() - t0 };
-}
+const status = () => stack.cli(['status']);
 
 const fdCount = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
 describe('pre-authentication sockets (red-team P3, P4)', () => {
   it('codex-host status works within 5 s, every time, while 100 idle sockets hold the control port', async () => {
-    const control = JSON.parse(await readFile(join(dataDir, 'control.json'), 'utf8')) as { url: string };
+    const control = JSON.parse(await readFile(join(stack.dataDir, 'control.json'), 'utf8')) as { url: string };
     for (let round = 0; round < 3; round++) {
       const sockets = await idle(portOf(control.url), 100);
+      // The admin's connection, timed without the CLI's own start-up (a Node process start takes
+      // seconds on a loaded machine): locked out, it would wait for the 10 s header deadline.
+      const t0 = Date.now();
+      await expect(stack.admin((h) => h.call('host/info'))).resolves.toMatchObject({ hostId: stack.host.hostId });
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      // And the CLI itself gets in.
       const r = await status();
       expect([r.code, r.stderr]).toEqual([0, '']);
-      expect(r.stdout).toContain(`host id:  ${host.hostId}`);
-      expect(r.ms).toBeLessThan(5_000);
+      expect(r.stdout).toContain(`host id:  ${stack.host.hostId}`);
       release(sockets);
     }
   });
 
   it('codex-host status still works while 100 idle sockets hold the remote-TUI listener', async () => {
-    const sockets = await idle(portOf(host.listenUrl!), 100);
+    const sockets = await idle(portOf(stack.host.listenUrl!), 100);
     const r = await status();
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`listener: ${host.listenUrl}`);
+    expect(r.stdout).toContain(`listener: ${stack.host.listenUrl}`);
     release(sockets);
   });
 
   it('1100 idle sockets on the embedded relay hold at most its socket cap of descriptors, and the host keeps working', async () => {
-    const pid = host.child.pid!;
+    const pid = stack.host.child.pid!;
     const before = fdCount(pid);
     // From 70 addresses, so that the per-address cap alone does not hold them back.
-    const sockets = await idle(portOf(host.relayUrl!), 1100, 70);
+    const sockets = await idle(portOf(stack.host.relayUrl!), 1100, 70);
     const cap = EMBEDDED_RELAY_LIMITS.maxSockets!;
     // The relay drops what is beyond its cap as the sockets arrive (oldest unauthenticated first).
     const cut = () => sockets.filter((s) => s.destroyed || s.readableEnded).length;
@@ -110,14 +94,14 @@ describe('pre-authentication sockets (red-team P3, P4)', () => {
     expect(fdCount(pid) - before).toBeLessThanOrEqual(cap);
     const r = await status();
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`relay:    ${host.relayUrl}`);
+    expect(r.stdout).toContain(`relay:    ${stack.host.relayUrl}`);
     release(sockets);
   });
 });
 
 describe('a control endpoint that refuses the CLI (red-team P12)', () => {
   it('prints one line naming the HTTP 401, no stack trace, and exits 1', async () => {
-    const file = join(dataDir, 'control.json');
+    const file = join(stack.dataDir, 'control.json');
     const original = await readFile(file, 'utf8');
     try {
       const control = JSON.parse(original) as Record<string, unknown>;

@@ -2,7 +2,7 @@
 // (createPush: VAPID key in the secret store, subscriptions in the data dir, web-push
 // encryption, the real HTTP transport) against the push-service stand-in, which checks the
 // VAPID JWT and decrypts every message per RFC 8291 with the subscription's private key.
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,6 +48,7 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const p of opened.splice(0)) await p.dispose();
   await service.close();
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 const approval: PushEvent = { kind: 'approval-needed', hostName: 'Build Box', threadId: THREAD };

@@ -6,39 +6,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { findCodexBinary } from '../host/engine/findCodexBinary.js';
-import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
-import { startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
+import { useStack } from './fixtures/stack.js';
 import { TmuxSession } from './fixtures/tmux.js';
 
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
-let tuiHome: string;
+const stack = useStack({ label: 'real-tui', host: false });
 const codex = findCodexBinary({ env: process.env }).path;
-const hosts: HostProcess[] = [];
-const sessions: TmuxSession[] = [];
+let tuiHome: string;
 
 beforeAll(async () => {
-  fake = await startFakeResponses();
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'real-tui' });
   // The TUI's own, nearly empty CODEX_HOME: the engine (and its config) lives behind our host.
-  tuiHome = join(home.root, 'tui-home');
+  tuiHome = join(stack.home.root, 'tui-home');
   await mkdir(tuiHome);
   await writeFile(join(tuiHome, 'config.toml'), 'check_for_update_on_startup = false\n');
-});
-
-afterEach(() => {
-  for (const s of sessions.splice(0)) s.kill();
-});
-
-afterAll(async () => {
-  for (const h of hosts) await h.stop();
-  await fake?.close();
-  await home?.cleanup();
 });
 
 async function runApprovalThroughTui(session: TmuxSession, marker: string): Promise<string> {
@@ -66,44 +49,36 @@ async function runApprovalThroughTui(session: TmuxSession, marker: string): Prom
 
 describe('the real codex TUI over our listener', () => {
   it('runs a turn with an approval (no auth, loopback)', async () => {
-    const dataDir = await mkdtemp(join(home.root, 'data-'));
-    const host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--listen', 'ws://127.0.0.1:0', '--no-remote'] });
-    hosts.push(host);
-    const s = TmuxSession.start(`tui-plain-${process.pid}`, [codex, '--remote', host.listenUrl!], { cwd: home.workdir, env: { CODEX_HOME: tuiHome } });
-    sessions.push(s);
+    const host = await stack.startHost({ args: ['--listen', 'ws://127.0.0.1:0'] });
+    const s = stack.track(TmuxSession.start(`tui-plain-${process.pid}`, [codex, '--remote', host.listenUrl!], { cwd: stack.home.workdir, env: { CODEX_HOME: tuiHome } }));
     const screen = await runApprovalThroughTui(s, 'tui-plain.txt');
     expect(screen).toContain('✔ You approved codex to run touch tui-plain.txt && echo shell-ran-ok this time');
-    expect(existsSync(join(home.workdir, 'tui-plain.txt'))).toBe(true);
+    expect(existsSync(join(stack.home.workdir, 'tui-plain.txt'))).toBe(true);
   }, 120_000);
 
   it('authenticates with a capability token passed through --remote-auth-token-env', async () => {
     const token = randomBytes(32).toString('base64url');
-    const tokenFile = join(home.root, 'listener-token');
+    const tokenFile = join(stack.home.root, 'listener-token');
     await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
-    const dataDir = await mkdtemp(join(home.root, 'data-'));
-    const host = await startHostProcess({
-      dataDir,
-      env: home.env,
-      cwd: home.workdir,
-      args: ['--listen', 'ws://127.0.0.1:0', '--ws-auth', 'capability-token', '--ws-token-file', tokenFile, '--no-remote'],
-    });
-    hosts.push(host);
-    const s = TmuxSession.start(`tui-token-${process.pid}`, [codex, '--remote', host.listenUrl!, '--remote-auth-token-env', 'CODEX_HOST_TEST_TOKEN'], {
-      cwd: home.workdir,
-      env: { CODEX_HOME: tuiHome, CODEX_HOST_TEST_TOKEN: token },
-    });
-    sessions.push(s);
+    const host = await stack.startHost({ args: ['--listen', 'ws://127.0.0.1:0', '--ws-auth', 'capability-token', '--ws-token-file', tokenFile] });
+    const s = stack.track(
+      TmuxSession.start(`tui-token-${process.pid}`, [codex, '--remote', host.listenUrl!, '--remote-auth-token-env', 'CODEX_HOST_TEST_TOKEN'], {
+        cwd: stack.home.workdir,
+        env: { CODEX_HOME: tuiHome, CODEX_HOST_TEST_TOKEN: token },
+      }),
+    );
     const screen = await runApprovalThroughTui(s, 'tui-token.txt');
     expect(screen).toContain('✔ You approved codex to run touch tui-token.txt && echo shell-ran-ok this time');
-    expect(existsSync(join(home.workdir, 'tui-token.txt'))).toBe(true);
+    expect(existsSync(join(stack.home.workdir, 'tui-token.txt'))).toBe(true);
 
     // The same listener turns away a TUI with the wrong token.
     // Wrapped so the pane (and the TUI's last words) outlive the TUI's exit.
-    const bad = TmuxSession.start(`tui-badtoken-${process.pid}`, ['sh', '-c', '"$@"; echo "[tui exited $?]"; sleep 60', 'sh', codex, '--remote', host.listenUrl!, '--remote-auth-token-env', 'CODEX_HOST_TEST_TOKEN'], {
-      cwd: home.workdir,
-      env: { CODEX_HOME: tuiHome, CODEX_HOST_TEST_TOKEN: 'wrong-token' },
-    });
-    sessions.push(bad);
+    const bad = stack.track(
+      TmuxSession.start(`tui-badtoken-${process.pid}`, ['sh', '-c', '"$@"; echo "[tui exited $?]"; sleep 60', 'sh', codex, '--remote', host.listenUrl!, '--remote-auth-token-env', 'CODEX_HOST_TEST_TOKEN'], {
+        cwd: stack.home.workdir,
+        env: { CODEX_HOME: tuiHome, CODEX_HOST_TEST_TOKEN: 'wrong-token' },
+      }),
+    );
     const refused = await bad.waitFor(/\[tui exited \d+\]/, 30_000);
     expect(refused).toMatch(/401/);
     expect(refused).not.toContain('[tui exited 0]');

@@ -6,140 +6,86 @@
  * limits, and a relay restart.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { parsePairingLink, encodePairingLink } from '../shared/pairing/pairingLink.js';
 import { generateIdentity, sign } from '../shared/crypto/identity.js';
 import { transcriptHash } from '../shared/crypto/keySchedule.js';
 import { LABEL_HOST } from '../shared/crypto/labels.js';
 import { concatBytes, fromHex } from '../shared/util/encoding.js';
-import { pair, resume, type ControllerSession, type TrustedHost } from '../shared/controller/index.js';
+import { connectController, pair, resume, type TrustedHost } from '../shared/controller/index.js';
 import type { RemoteSessionError } from '../shared/controller/remoteSessionError.js';
-import type { RpcConnection } from '../shared/rpc/connection.js';
-import { createCodexHome, type CodexHomeFixture } from './fixtures/codexHome.js';
-import { testPhone, type TestPhone } from './fixtures/controller.js';
-import { startFakeResponses, type FakeResponsesServer } from './fixtures/fakeResponses.js';
+import { initialize, runTurn } from './fixtures/appServer.js';
+import { testPhone } from './fixtures/controller.js';
 import { flipBit, startHostileRelay, type HostileRelay, type Tamper } from './fixtures/hostileRelay.js';
-import { runCliAsync, startHostProcess, type HostProcess } from './fixtures/hostProcess.js';
-import { startRelayProcess, type RelayProcess } from './fixtures/relayProcess.js';
+import { useStack, type PairedDevice } from './fixtures/stack.js';
 
-const TURN_MS = 45_000;
-let fake: FakeResponsesServer;
-let home: CodexHomeFixture;
-let relay: RelayProcess;
-let host: HostProcess;
-let dataDir: string;
-const phone: TestPhone = testPhone('Test Phone');
-let trusted: TrustedHost;
-const sessions: ControllerSession[] = [];
-
-async function pairLink(): Promise<string> {
-  const r = await runCliAsync(['pair', '--json', '--data-dir', dataDir]);
-  expect(r.stderr).toBe('');
-  const { link, expiresAt } = JSON.parse(r.stdout) as { link: string; expiresAt: string };
-  expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(9 * 60_000);
-  return link;
-}
-
-async function initialize(rpc: RpcConnection): Promise<void> {
-  await rpc.request('initialize', { clientInfo: { name: 'test-phone', title: 'Test Phone', version: '0' }, capabilities: null });
-  rpc.notify('initialized');
-}
-
-async function devices(): Promise<{ deviceId: string; revokedAt: string | null; connected: number; name: string }[]> {
-  const r = await runCliAsync(['devices', '--json', '--data-dir', dataDir]);
-  return (JSON.parse(r.stdout) as { devices: { deviceId: string; revokedAt: string | null; connected: number; name: string }[] }).devices;
-}
-
-function track(s: ControllerSession): ControllerSession {
-  sessions.push(s);
-  return s;
-}
-
-beforeAll(async () => {
-  fake = await startFakeResponses();
-  home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: 'remote' });
-  relay = await startRelayProcess();
-  dataDir = await mkdtemp(join(home.root, 'data-'));
-  host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--relay', relay.url, '--name', 'Remote Test Host'] });
-  expect(host.relayUrl).toBe(relay.url);
-});
-
-afterAll(async () => {
-  for (const s of sessions) s.close();
-  await host?.stop();
-  await relay?.stop();
-  await fake?.close();
-  await home?.cleanup();
-});
+const stack = useStack({ label: 'remote', relay: 'process', hostArgs: ['--name', 'Remote Test Host'] });
 
 describe('remote access through a relay process', () => {
   it('pairs with the link and runs a turn with an approval end to end', async () => {
-    const link = await pairLink();
+    expect(stack.host.relayUrl).toBe(stack.relay.url);
+    const r = await stack.cli(['pair', '--json']);
+    expect(r.stderr).toBe('');
+    const { link, expiresAt } = JSON.parse(r.stdout) as { link: string; expiresAt: string };
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(9 * 60_000);
+    const phone = testPhone('Test Phone');
     const paired = await pair(link, phone.deps, { reconnect: false });
-    const session = track(paired.session);
-    trusted = paired.trustedHost;
+    const session = stack.track(paired.session);
     expect(session.state).toBe('open');
-    expect(session.host).toMatchObject({ id: host.hostId, name: 'Remote Test Host' });
-    expect(trusted).toMatchObject({ hostId: host.hostId, relay: relay.url, name: 'Remote Test Host' });
+    expect(session.host).toMatchObject({ id: stack.host.hostId, name: 'Remote Test Host' });
+    expect(paired.trustedHost).toMatchObject({ hostId: stack.host.hostId, relay: stack.relay.url, name: 'Remote Test Host' });
 
     const rpc = session.rpc;
-    const approvals: unknown[] = [];
-    rpc.onRequest('item/commandExecution/requestApproval', (params) => {
-      approvals.push(params);
-      return { decision: 'accept' };
-    });
-    const completed = new Promise<{ turn: { status: string } }>((resolve) => rpc.onNotification('turn/completed', (p) => resolve(p as { turn: { status: string } })));
-    await initialize(rpc);
-    const { thread } = (await rpc.request('thread/start', { cwd: home.workdir })) as { thread: { id: string } };
-    await rpc.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text: 'please RUN touch from-phone.txt && echo shell-ran-ok', text_elements: [] }] });
-    const done = await Promise.race([completed, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('turn did not complete')), TURN_MS))]);
-    expect(done.turn.status).toBe('completed');
-    expect(approvals).toHaveLength(1);
-    expect(existsSync(join(home.workdir, 'from-phone.txt'))).toBe(true);
+    await initialize(rpc, 'test-phone', 'Test Phone');
+    const turn = await runTurn(rpc, { cwd: stack.home.workdir, text: 'please RUN touch from-phone.txt && echo shell-ran-ok' });
+    expect(turn.status).toBe('completed');
+    expect(turn.approvals).toHaveLength(1);
+    expect(existsSync(join(stack.home.workdir, 'from-phone.txt'))).toBe(true);
 
     const info = (await rpc.request('host/info')) as { clients: { kind: string; id: string; name: string }[] };
     expect(info.clients).toContainEqual(expect.objectContaining({ kind: 'phone', id: phone.deviceId, name: 'Test Phone' }));
-    expect((await devices()).find((d) => d.deviceId === phone.deviceId)).toMatchObject({ name: 'Test Phone', revokedAt: null, connected: 1 });
-    session.close();
+    // What the operator sees in `codex-host devices --json`.
+    const listed = JSON.parse((await stack.cli(['devices', '--json'])).stdout) as { devices: { deviceId: string }[] };
+    expect(listed.devices.find((d) => d.deviceId === phone.deviceId)).toMatchObject({ name: 'Test Phone', revokedAt: null, connected: 1 });
   });
 
   it('refuses a used code and a code with a wrong secret (4403 expired), leaving the host unharmed', async () => {
-    const link = await pairLink();
+    const link = await stack.pairLink();
     const first = await pair(link, testPhone('Other Phone').deps, { reconnect: false });
-    track(first.session);
+    stack.track(first.session);
     await expect(pair(link, testPhone('Thief').deps, { reconnect: false })).rejects.toMatchObject({ kind: 'expired', closeCode: 4403 } satisfies Partial<RemoteSessionError>);
-    const fresh = parsePairingLink(await pairLink());
+    const fresh = parsePairingLink(await stack.pairLink());
     const forged = encodePairingLink({ ...fresh, secret: new Uint8Array(32).fill(7) }, fresh.relay.replace('ws://', 'http://'));
     await expect(pair(forged, testPhone('Forger').deps, { reconnect: false })).rejects.toMatchObject({ kind: 'expired', closeCode: 4403 });
-    first.session.close();
   });
 
   it('renames a device (clean names only) and resumes after the connection drops', async () => {
-    const bad = await runCliAsync(['devices', 'rename', phone.deviceId, 'tab\there', '--data-dir', dataDir]);
+    const { phone, trusted } = await stack.pairDevice('Test Phone');
+    const bad = await stack.cli(['devices', 'rename', phone.deviceId, 'tab\there']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/devices rename: .*must not contain control or bidirectional-override characters/);
-    const ok = await runCliAsync(['devices', 'rename', phone.deviceId, 'Work phone', '--data-dir', dataDir]);
+    const ok = await stack.cli(['devices', 'rename', phone.deviceId, 'Work phone']);
     expect(ok.stdout).toContain(`Renamed ${phone.deviceId} to "Work phone".`);
-    const s = track(await resume(trusted, phone.deps, { reconnect: false }));
+    const s = stack.track(await resume(trusted, phone.deps, { reconnect: false }));
     expect(s.device?.name).toBe('Work phone');
-    await initialize(s.rpc);
+    await initialize(s.rpc, 'test-phone', 'Test Phone');
+    await runTurn(s.rpc, { cwd: stack.home.workdir, text: 'Please say hello.' });
     const list = (await s.rpc.request('thread/list', { limit: 10 })) as { data: unknown[] };
     expect(list.data.length).toBeGreaterThan(0);
-    s.close();
   });
 
   it('revokes a device mid-session: closed with 4403 within a second, later resumes denied, pairing again works', async () => {
-    const s = track(await resume(trusted, phone.deps, { reconnect: false }));
-    await initialize(s.rpc);
+    const { phone, trusted } = await stack.pairDevice('Test Phone');
+    const s = stack.track(await resume(trusted, phone.deps, { reconnect: false }));
+    await initialize(s.rpc, 'test-phone', 'Test Phone');
     const denied = new Promise<{ at: number; error: RemoteSessionError | undefined }>((resolve) =>
       s.onStateChange((state, error) => {
         if (state === 'denied' || state === 'closed') resolve({ at: Date.now(), error });
       }),
     );
-    const r = await runCliAsync(['devices', 'revoke', phone.deviceId, '--data-dir', dataDir]);
+    const r = await stack.cli(['devices', 'revoke', phone.deviceId]);
     const revokedAt = Date.now();
     expect(r.stdout).toMatch(new RegExp(`Revoked ${phone.deviceId}; ended 1 live session`));
     const outcome = await denied;
@@ -147,35 +93,39 @@ describe('remote access through a relay process', () => {
     expect(outcome.error).toMatchObject({ closeCode: 4403, deniedReason: 'revoked' });
     await expect(resume(trusted, phone.deps, { reconnect: false })).rejects.toMatchObject({ kind: 'denied', deniedReason: 'revoked' });
 
-    const again = await pair(await pairLink(), phone.deps, { reconnect: false });
-    track(again.session);
-    await initialize(again.session.rpc);
-    const mine = (await devices()).filter((d) => d.deviceId === phone.deviceId);
+    const again = await pair(await stack.pairLink(), phone.deps, { reconnect: false });
+    stack.track(again.session);
+    await initialize(again.session.rpc, 'test-phone', 'Test Phone');
+    const mine = (await stack.devices()).filter((d) => d.deviceId === phone.deviceId);
     expect(mine.map((d) => d.revokedAt === null)).toEqual([false, true]);
-    trusted = again.trustedHost;
     again.session.close();
+    const back = stack.track(await resume(again.trustedHost, phone.deps, { reconnect: false }));
+    expect(back.device?.name).toBe('Test Phone');
   });
 
   it('resumes for an unknown device are denied', async () => {
+    const { trusted } = await stack.pairDevice('Owner Phone');
     await expect(resume(trusted, testPhone('Stranger').deps, { reconnect: false })).rejects.toMatchObject({ kind: 'denied', deniedReason: 'unknown_device' });
   });
 });
 
 describe('a hostile relay', () => {
   let evil: HostileRelay;
+  let owner: PairedDevice;
   beforeAll(async () => {
-    evil = await startHostileRelay(relay.url);
+    evil = await startHostileRelay(stack.relay.url);
+    owner = await stack.pairDevice('Owner Phone');
   });
+  // A failed attack must not leave its tamper on for the next test.
+  afterEach(() => evil.setTamper(undefined));
   afterAll(async () => evil?.close());
 
-  const viaEvil = (): TrustedHost => ({ ...trusted, relay: evil.url });
+  const viaEvil = (): TrustedHost => ({ ...owner.trusted, relay: evil.url });
 
   /** Opens a resumed session through the hostile relay and sends two messages once open. */
   async function attack(tamper: Tamper): Promise<{ error: RemoteSessionError | undefined; opened: boolean }> {
     evil.setTamper(tamper);
-    const s = track(
-      (await import('../shared/controller/index.js')).connectController({ mode: 'resume', host: viaEvil() }, phone.deps, { reconnect: false, handshakeTimeoutMs: 5000 }),
-    );
+    const s = stack.track(connectController({ mode: 'resume', host: viaEvil() }, owner.phone.deps, { reconnect: false, handshakeTimeoutMs: 5000 }));
     let opened = false;
     try {
       await s.opened;
@@ -198,8 +148,8 @@ describe('a hostile relay', () => {
   }
 
   async function hostStillWorks(): Promise<void> {
-    const s = track(await resume(trusted, phone.deps, { reconnect: false }));
-    await initialize(s.rpc);
+    const s = stack.track(await resume(owner.trusted, owner.phone.deps, { reconnect: false }));
+    await initialize(s.rpc, 'test-phone', 'Test Phone');
     await expect(s.rpc.request('host/info')).resolves.toMatchObject({ engine: { state: 'running' } });
     s.close();
   }

@@ -92,6 +92,9 @@ describe.skipIf(!isRoot)('the remote engine over SSH', () => {
   }, 120_000);
 
   it('runs a turn with an approval on the remote engine, as the remote user, and survives sshd being killed mid-turn', async () => {
+    // Connected whatever ran before: the login-shell tests leave bash connected; alone, this connects it.
+    await hosts.enable('bash');
+    expect((await settle('bash', ['connected', 'error'])).state).toBe('connected');
     const port = hosts.enginePort('bash')!;
     expect(port.state).toBe('running');
     const home = homes.get('bash')!;

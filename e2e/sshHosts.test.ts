@@ -82,6 +82,8 @@ describe.skipIf(!isRoot)('SSH hosts against a real sshd', () => {
   }, 120_000);
 
   it('refuses an unknown host key with its SHA256 fingerprint until trusted, then tells the user to sign in', async () => {
+    // No known_hosts yet, whatever ran before (the other tests write one).
+    await rm(knownHosts, { force: true });
     const hosts = await open();
     expect((await hosts.list()).hosts.map((h) => h.name)).toEqual(['box', 'nocodex', 'pw', 'tmuxbox', 'jumped']);
     await hosts.enable('box');

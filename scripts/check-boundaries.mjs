@@ -53,12 +53,13 @@ export const ALLOWED_PACKAGES = {
     'hast',
     '@tanstack/react-virtual',
   ],
-  'electron/main': ['electron', 'ws', 'zod'],
+  // @napi-rs/keyring: reading an identity `codex-host serve` left in the OS keyring (safeStorageSecretStore.ts).
+  'electron/main': ['electron', 'ws', 'zod', '@napi-rs/keyring'],
   'electron/preload': ['electron'],
 };
 
 const NODE_BUILTIN = /^node:/;
-const isTest = (f) => /\.(test|spec)\.tsx?$/.test(f) || f.includes('/testing/');
+const isTest = (f) => /\.(test|spec)\.[cm]?tsx?$/.test(f) || f.includes('/testing/');
 
 function packageOf(spec) {
   if (spec.startsWith('.') || spec.startsWith('/') || NODE_BUILTIN.test(spec)) return undefined;
@@ -113,7 +114,7 @@ const rules = [
     why: 'only electron/main and electron/preload may import electron',
   },
   {
-    scope: (f) => f.startsWith('electron/preload/'),
+    scope: (f) => f.startsWith('electron/preload/') && !isTest(f),
     bad: (spec, to) => (to !== undefined && !to.startsWith('electron/preload/')) || NODE_BUILTIN.test(spec),
     why: 'the preload hands over a port and the platform, nothing else: no Node built-ins, no other folders',
   },
@@ -147,7 +148,7 @@ function* files(dir) {
     if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) yield* files(p);
-    else if (/\.(ts|tsx|mts)$/.test(name) && !name.endsWith('.d.ts')) yield p;
+    else if (/\.(ts|tsx|mts|cts)$/.test(name) && !name.endsWith('.d.ts')) yield p;
   }
 }
 

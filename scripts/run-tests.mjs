@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: system packages → type checks → build → every vitest test (unit and e2e),
-// then one plain closing line "N passed, N failed" that CI reads.
+// `npm test`: system packages → type checks → build → every vitest test (both projects of
+// vitest.config.ts: the unit tier, then the integration tier with e2e/), the slowest files (from
+// the JSON report, for profiling), then one plain closing line "N passed, N failed" that CI reads.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { relative } from 'node:path';
 import { ensureSystemDeps } from './system-deps.mjs';
 
 function run(cmd, args) {
@@ -30,6 +32,11 @@ if (existsSync(report)) {
   failed = r.numFailedTests ?? 0;
   // a suite that failed to load has no tests counted: count it as a failure
   for (const s of r.testResults ?? []) if (s.status === 'failed' && (s.assertionResults ?? []).length === 0) failed += 1;
+  const slowest = (r.testResults ?? [])
+    .map((s) => ({ file: relative(process.cwd(), s.name), s: (s.endTime - s.startTime) / 1000 }))
+    .sort((a, b) => b.s - a.s)
+    .slice(0, 8);
+  if (slowest.length) console.log(`slowest files (s): ${slowest.map((f) => `${f.file} ${f.s.toFixed(1)}`).join(', ')}`);
 } else if (status !== 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(status !== 0 ? (failed === 0 ? 1 : status) : 0);

@@ -17,7 +17,7 @@ const REQUIRED = [
   { command: 'zsh', pkg: 'zsh', why: 'a zsh login shell for the SSH remote-engine tests' },
   { command: 'dbus-run-session', pkg: 'dbus-daemon', why: 'a private D-Bus session for the Secret Service test' },
   { command: 'gnome-keyring-daemon', pkg: 'gnome-keyring', why: 'a throw-away Secret Service for the OS secret store test' },
-  { command: 'chromium', pkg: 'chromium', why: 'the real browser the renderer e2e tests drive (e2e/app, Playwright)' },
+  { command: 'chromium', pkg: 'chromium', why: 'the real browser the renderer e2e tests drive (e2e/app, Playwright) and the app icon render (npm run icons)' },
 ];
 
 function has(command) {

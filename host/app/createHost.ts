@@ -26,6 +26,8 @@ import { findCodexBinary } from '../engine/findCodexBinary.js';
 import { SupervisedEnginePort } from '../engine/supervisedEnginePort.js';
 import { Hub } from '../hub/hub.js';
 import { IDENTITY_MARKER_FILE } from '../identity/hostIdentity.js';
+import { createPowerExtension, type PowerAdapters } from '../power/powerExtension.js';
+import { POWER_SETTINGS_FILE } from '../power/powerSettings.js';
 import type { SecretStoreChoice, SecretStores } from '../identity/secretStore.js';
 import type { ListenerConfig } from '../listener/listenerOptions.js';
 import { startWsListener, type WsListener } from '../listener/wsListener.js';
@@ -44,8 +46,8 @@ export const AUDIT_FILE_NAME = 'audit.jsonl';
 
 /** Every file the host keeps in its data dir (strict modes check them; atomic ones get temp cleanup). */
 export const DATA_DIR_LAYOUT: DataDirLayout = {
-  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, PUSH_FILE_NAME, ...SSH_STATE_FILES],
-  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, PUSH_FILE_NAME, ...SSH_STATE_FILES],
+  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, POWER_SETTINGS_FILE, PUSH_FILE_NAME, ...SSH_STATE_FILES],
+  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, POWER_SETTINGS_FILE, PUSH_FILE_NAME, ...SSH_STATE_FILES],
   secretDirs: ['secrets'],
 };
 
@@ -84,6 +86,8 @@ export interface CreateHostOptions {
   readonly progress?: (line: string) => void;
   /** Where secrets live (default: @napi-rs/keyring and the 0600 file; Electron: safeStorage). */
   readonly secretStores?: SecretStores;
+  /** Keep-awake's blocker and power source (Electron: powerSaveBlocker + powerMonitor; default: systemd-inhibit / caffeinate / none). */
+  readonly power?: PowerAdapters;
   /** Engine supervision overrides (tests, the desktop app). */
   readonly engine?: { readonly restart?: EngineRestartPolicy; readonly stopTimeoutMs?: number };
 }
@@ -183,7 +187,7 @@ async function findEngine(o: CreateHostOptions): Promise<{ version: string; bin:
   return { version: version.text, bin };
 }
 
-/** Remote access first (loaded only when on: `--no-remote` hosts never load the relay or crypto code), then the others. */
+/** Remote access first (loaded only when on: `--no-remote` hosts never load the relay or crypto code), then the others, then keep-awake. */
 async function extensionsOf(o: CreateHostOptions): Promise<HostExtension[]> {
   const out: HostExtension[] = [];
   if (o.remoteAccess) {
@@ -191,7 +195,8 @@ async function extensionsOf(o: CreateHostOptions): Promise<HostExtension[]> {
     out.push(createRemoteAccess({ ...o.remoteAccess, secretStores: o.secretStores }));
   }
   if (o.ssh) out.push((await import('../ssh/sshExtension.js')).createSshExtension({ env: o.env, ...o.ssh }));
-  return [...out, ...(o.extensions ?? [])];
+  // Keep-awake last: it reads the remote-access state the extensions before it report.
+  return [...out, ...(o.extensions ?? []), createPowerExtension({ adapters: o.power })];
 }
 
 async function startListener(config: ListenerConfig, hub: Hub, store: DisposableStore, log: Logger): Promise<WsListener> {

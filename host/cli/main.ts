@@ -16,6 +16,7 @@ import { defineRelayCommand, RelayCliError } from '../../relay/main.js';
 import { pairCommand } from './pairCommand.js';
 import { devicesListCommand, devicesRenameCommand, devicesRevokeCommand } from './devicesCommand.js';
 import { defineSshCommand } from './sshCommand.js';
+import { defineKeepAwakeCommand } from './keepAwakeCommand.js';
 import { errorMessage } from '../../shared/util/errors.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -107,6 +108,7 @@ export function buildProgram(): Command {
       await devicesRenameCommand({ dataDir: opts.dataDir !== defaultDataDir() ? opts.dataDir : parentDir, deviceId, name }, out);
     });
   defineSshCommand(program, out);
+  defineKeepAwakeCommand(program, dataDirOption, out);
   return program;
 }
 

@@ -1,18 +1,24 @@
 /** `codex-host status [--json]`: host/info from the running host, as text or JSON. */
+import type { PowerState } from '../../shared/protocol/features/powerApi.js';
 import type { HostInfo } from '../../shared/protocol/hostMethods.js';
+import { keepAwakeStatusLine } from '../power/powerStatusLine.js';
 import { runHostCommand } from './hostCommand.js';
 
 export async function statusCommand(opts: { dataDir: string; json: boolean }, out: (s: string) => void): Promise<void> {
-  const info = await runHostCommand('status', opts.dataDir, (host) => host.call('host/info'));
-  out(opts.json ? JSON.stringify(info, null, 2) : formatStatus(info));
+  const { info, power } = await runHostCommand('status', opts.dataDir, async (host) => {
+    const info = await host.call('host/info');
+    return { info, power: info.features.includes('power') ? await host.call('host/power/get') : undefined };
+  });
+  out(opts.json ? JSON.stringify(power ? { ...info, power } : info, null, 2) : formatStatus(info, power));
 }
 
-export function formatStatus(info: HostInfo): string {
+export function formatStatus(info: HostInfo, power?: PowerState): string {
   const lines = [
     `Codex Host ${info.version} on ${info.hostName} (${info.platform})`,
     `  engine:   ${info.engine.state}${info.engine.version ? `, codex ${info.engine.version}` : ''}${info.engine.restarts ? `, ${info.engine.restarts} restart(s)` : ''}`,
     `  busy:     ${info.busy ? 'yes (a turn is running)' : 'no'}`,
   ];
+  if (power) lines.push(keepAwakeStatusLine(power));
   if (info.audit.state !== 'ok') {
     lines.push(`  audit:    audit log unavailable: ${info.audit.error ?? 'cannot be written'}; approvals are refused until it can be written`);
   }

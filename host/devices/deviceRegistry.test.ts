@@ -1,15 +1,13 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/util/logger.js';
+import { useTempDirs } from '../testing/tempDirs.js';
 import { DeviceRegistry, MAX_TOMBSTONES } from './deviceRegistry.js';
 
 const phone = { deviceId: '1325b850c2871916eae203f0efc3c898', deviceKey: 'oJql9HpnWYAv-VX43C0qFKXJnSO-l_hkEn_5ODRVpPA', name: 'Test Phone', platform: 'ios', kind: 'phone' as const };
 
-async function dir() {
-  return mkdtemp(path.join(os.tmpdir(), 'devices-'));
-}
+const dir = useTempDirs('devices-');
 
 describe('DeviceRegistry', () => {
   it('persists paired devices atomically with mode 0600 and reloads them', async () => {

@@ -79,9 +79,4 @@ describe('checkCodexVersion', () => {
     await expect(checkCodexVersion('/old/codex', { run: async () => 'codex-cli 0.120.0\n' })).rejects.toThrow(/is codex 0.120.0, but Codex Host needs 0.169.0 or newer/);
     await expect(checkCodexVersion('/old/codex', { run: async () => 'codex-cli 0.169.0\n', minimum: '0.200.0' })).rejects.toThrow(/needs 0.200.0 or newer/);
   });
-
-  it('runs a real program and reports that it is not codex', async () => {
-    await expect(checkCodexVersion(process.execPath)).rejects.toThrow(/does not look like codex: .*got "v\d+\./);
-    await expect(checkCodexVersion('/definitely/not/here/codex')).rejects.toThrow(/cannot run "\/definitely\/not\/here\/codex --version"/);
-  });
 });

@@ -19,7 +19,7 @@ import {
   type HostInfo,
   type HostMethod,
 } from '../../shared/protocol/hostMethods.js';
-import { HOST_NOTIFICATIONS, type HostNotification, type HostNotificationParams } from '../../shared/protocol/hostNotifications.js';
+import { HOST_NOTIFICATIONS, type HostNotification, type HostNotificationParams, type HostNotificationPayload } from '../../shared/protocol/hostNotifications.js';
 import type { CloseInfo, Transport } from '../../shared/rpc/transport.js';
 import { errorMessage } from '../../shared/util/errors.js';
 import { DisposableStore, Emitter, type Disposable } from '../../shared/util/lifecycle.js';
@@ -66,6 +66,8 @@ export interface HubAttention {
   readonly environmentId: string;
   readonly threadId: string;
 }
+/** A host/ notification as the hub sent it, with the params the host's admins see. */
+export type HubNotification = { [N in HostNotification]: { readonly method: N; readonly params: HostNotificationPayload<N> } }[HostNotification];
 
 /** host/info fields only the host's admins see (red-team P18). */
 const ADMIN_ONLY_INFO = ['listener', 'warnings'] as const;
@@ -82,6 +84,7 @@ export class Hub {
   readonly #busyChanged = new Emitter<boolean>();
   readonly #clientsChanged = new Emitter<ClientChange>();
   readonly #attention = new Emitter<HubAttention>();
+  readonly #notified = new Emitter<HubNotification>();
   readonly #store = new DisposableStore();
   #busy = false;
   #stopping = false;
@@ -125,6 +128,15 @@ export class Hub {
    */
   onAttention(listener: (event: HubAttention) => void): Disposable {
     return this.#attention.on(listener);
+  }
+
+  /**
+   * Every host/ notification the hub sends (admin view), whether or not a client subscribed, so
+   * features inside the host follow what the hub already announces: keep-awake follows
+   * `host/busy/changed` per environment and `host/remoteAccess/changed`.
+   */
+  onNotification(listener: (notification: HubNotification) => void): Disposable {
+    return this.#notified.on(listener);
   }
 
   get clientCount(): number {
@@ -203,6 +215,7 @@ export class Hub {
     };
     try {
       for (const s of this.#sessions) if (!s.isClosed) s.notify(notification, paramsFor(isAdminKind(s.identity.kind)));
+      if (this.#notified.size) this.#notified.fire({ method: notification, params: paramsFor(true) } as HubNotification);
     } catch (err) {
       this.#o.logger.error('host notification not sent', { notification, error: errorMessage(err) });
     }
@@ -253,6 +266,7 @@ export class Hub {
     this.#busyChanged.clear();
     this.#clientsChanged.clear();
     this.#attention.clear();
+    this.#notified.clear();
   }
 
   #hostCall(method: HostMethod, params: unknown, connection: HostConnection): Promise<unknown> {

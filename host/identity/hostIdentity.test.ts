@@ -1,15 +1,17 @@
-import { mkdtemp, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toB64u } from '../../shared/util/encoding.js';
 import { createLineLogger, silentLogger } from '../../shared/util/logger.js';
 import { loadOrCreateHostIdentity, openHostIdentity } from './hostIdentity.js';
 import { FileSecretStore, openSecretStore, type SecretStore, type SecretStores } from './secretStore.js';
+import { useTempDirs } from '../testing/tempDirs.js';
+
+const tempDir = useTempDirs('id-');
 
 describe('host identity on the file secret store', () => {
   it('is created once (0600 file) and loaded unchanged afterwards', async () => {
-    const d = await mkdtemp(path.join(os.tmpdir(), 'id-'));
+    const d = await tempDir();
     const store = await openSecretStore(d, 'file', silentLogger, 'host-identity-seed');
     const a = await loadOrCreateHostIdentity(store);
     expect(a.created).toBe(true);
@@ -20,7 +22,7 @@ describe('host identity on the file secret store', () => {
   });
 
   it('refuses to replace a corrupt identity silently', async () => {
-    const d = await mkdtemp(path.join(os.tmpdir(), 'id-'));
+    const d = await tempDir();
     await mkdir(path.join(d, 'secrets'));
     await writeFile(path.join(d, 'secrets', 'host-identity-seed'), 'not base64url!!');
     const store = await openSecretStore(d, 'file', silentLogger, 'host-identity-seed');
@@ -32,7 +34,7 @@ describe('the identity marker', () => {
   it('refuses to make a new identity silently when the stored one is gone', async () => {
     const { openHostIdentity } = await import('./hostIdentity.js');
     const { rm } = await import('node:fs/promises');
-    const d = await mkdtemp(path.join(os.tmpdir(), 'id-'));
+    const d = await tempDir();
     const first = await openHostIdentity(d, 'file', silentLogger);
     expect((await openHostIdentity(d, 'auto', silentLogger)).hostId).toBe(first.hostId);
     await rm(path.join(d, 'secrets'), { recursive: true });
@@ -72,7 +74,7 @@ function storesWith(os: MemoryStore | undefined, kernel: MemoryStore): SecretSto
 
 /** What an older version left behind: the seed in the kernel keyring, the marker saying "keyring". */
 async function oldHostInKernelKeyring() {
-  const d = await mkdtemp(path.join(os.tmpdir(), 'id-'));
+  const d = await tempDir();
   const kernel = new MemoryStore('the Linux kernel keyring (service "Codex Host")');
   const old = await loadOrCreateHostIdentity(kernel);
   await writeFile(path.join(d, 'identity.json'), JSON.stringify({ hostId: old.hostId, store: 'keyring', createdAt: '2026-01-01T00:00:00.000Z' }));
@@ -81,7 +83,7 @@ async function oldHostInKernelKeyring() {
 
 describe('an identity left in the kernel keyring (red-team P9)', () => {
   it('auto never puts a new identity in the kernel keyring: the file store where no durable store answers', async () => {
-    const d = await mkdtemp(path.join(os.tmpdir(), 'id-'));
+    const d = await tempDir();
     const kernel = new MemoryStore('kernel');
     const id = await openHostIdentity(d, 'auto', silentLogger, storesWith(undefined, kernel));
     expect(id.store.kind).toBe('file');

@@ -1,7 +1,4 @@
 import { createECDH, randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLineLogger, silentLogger } from '../../shared/util/logger.js';
 import { PushNotifier, PushNotConfiguredError } from './pushNotifier.js';
@@ -10,6 +7,9 @@ import { PushStore } from './pushStore.js';
 import { parsePushSubscription } from './pushSubscription.js';
 import type { PushRequest, PushResponse, PushTransport } from './pushTransport.js';
 import { generateVapidKeys } from './vapidKeys.js';
+import { useTempDirs } from '../testing/tempDirs.js';
+
+const tempDir = useTempDirs('push-unit-');
 
 const HOST_ID = '0123456789abcdef0123456789abcdef';
 const event: PushEvent = { kind: 'approval-needed', hostName: 'Desk', threadId: 'thread-1' };
@@ -39,7 +39,7 @@ class ScriptedTransport implements PushTransport {
 }
 
 async function setup(devices: number, options: { debounceMs?: number; maxConcurrent?: number; subject?: string | null } = {}) {
-  const store = await PushStore.open(await mkdtemp(path.join(os.tmpdir(), 'push-unit-')), silentLogger);
+  const store = await PushStore.open(await tempDir(), silentLogger);
   if (options.subject !== null) await store.setSubject(options.subject ?? 'mailto:ops@example.com');
   for (let i = 0; i < devices; i++) await store.putSubscription(i.toString(16).padStart(32, '0'), subscription(i));
   const transport = new ScriptedTransport();
@@ -116,7 +116,7 @@ describe('PushNotifier', () => {
   });
 
   it('stops after dispose: no retry after a cut-short wait, no new events', async () => {
-    const store = await PushStore.open(await mkdtemp(path.join(os.tmpdir(), 'push-unit-')), silentLogger);
+    const store = await PushStore.open(await tempDir(), silentLogger);
     await store.setSubject('mailto:ops@example.com');
     await store.putSubscription('0'.repeat(32), subscription(0));
     const transport = new ScriptedTransport();

@@ -1,6 +1,5 @@
 import { createECDH, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/util/logger.js';
@@ -8,9 +7,10 @@ import { PushStore } from './pushStore.js';
 import { parsePushSubscription } from './pushSubscription.js';
 import { FileSecretStore } from '../identity/secretStore.js';
 import { loadOrCreateVapidKeys, VAPID_SECRET_NAME } from './vapidKeys.js';
+import { useTempDirs } from '../testing/tempDirs.js';
 
 const ID = 'ab'.repeat(16);
-const dir = () => mkdtemp(path.join(os.tmpdir(), 'push-store-'));
+const dir = useTempDirs('push-store-');
 function sub() {
   const e = createECDH('prime256v1');
   e.generateKeys();

@@ -1,8 +1,10 @@
-import { chmod, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../testing/tempDirs.js';
 import { defaultDataDir, ensureDataDir, prepareDataDir } from './dataDir.js';
+
+const tempDir = useTempDirs('dd-');
 
 describe('defaultDataDir', () => {
   it('follows each OS convention', () => {
@@ -15,12 +17,12 @@ describe('defaultDataDir', () => {
 
 describe('ensureDataDir', () => {
   it('creates a missing directory', async () => {
-    const base = await mkdtemp(path.join(os.tmpdir(), 'dd-'));
+    const base = await tempDir();
     await expect(ensureDataDir(path.join(base, 'a', 'b'))).resolves.toBe(path.join(base, 'a', 'b'));
   });
 
   it('explains a path that is a file', async () => {
-    const base = await mkdtemp(path.join(os.tmpdir(), 'dd-'));
+    const base = await tempDir();
     await writeFile(path.join(base, 'f'), 'x');
     await expect(ensureDataDir(path.join(base, 'f', 'sub'))).rejects.toThrow(/is not writable \(a path component is not a directory\); choose another with --data-dir/);
   });
@@ -30,7 +32,7 @@ describe('prepareDataDir', () => {
   const layout = { stateFiles: ['devices.json', 'control.json', 'audit.jsonl'], atomicFiles: ['devices.json', 'control.json'], secretDirs: ['secrets'] };
 
   it('removes the temp files of interrupted atomic writes, and nothing else', async () => {
-    const d = await mkdtemp(path.join(os.tmpdir(), 'dd-'));
+    const d = await tempDir();
     await mkdir(path.join(d, 'secrets'), { mode: 0o700 });
     // What write-file-atomic leaves after a kill -9 between its temp write and the rename.
     for (const f of ['devices.json.1402886870', 'control.json.7', 'secrets/host-identity-seed.3735928559']) await writeFile(path.join(d, f), 'partial', { mode: 0o600 });
@@ -47,7 +49,7 @@ describe('prepareDataDir', () => {
   });
 
   it('checks the modes before the lock, so an unsafe dir is never written', async () => {
-    const d = await mkdtemp(path.join(os.tmpdir(), 'dd-'));
+    const d = await tempDir();
     await chmod(d, 0o777);
     await expect(prepareDataDir(d, layout)).rejects.toThrow(`data dir ${d} is writable by group/others (mode 777): run chmod 700 ${d}`);
     expect(await readdir(d)).toEqual([]);

@@ -2,7 +2,8 @@
  * The desktop renderer's entry in a browser (`codex-host serve --ui`). The page's URL carries
  * the bridge token in its fragment (`#token=…`, never sent to any server); it is moved to
  * sessionStorage (this tab only, so a reload still works) and removed from the address bar.
- * Everything else talks to the host through one `HostSession` over the bridge socket.
+ * Everything else talks to the host through one `HostSession` over the bridge socket. In the
+ * desktop app the same session runs over the MessagePort the preload hands over (no token).
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -13,6 +14,7 @@ import { HostProvider } from '../common/host/HostProvider';
 import { HostSession } from '../common/host/hostSession';
 import { App } from './App';
 import { bridgeUrlForPage, finalBridgeClose, openBridgeTransport } from './bridgeTransport';
+import { desktopApp, getElectronTransport } from './electronBoot';
 import { BlockedScreen } from './ConnectionBanner';
 import { UiProvider } from './uiContext';
 import { applyTheme, createUiStore } from './uiStore';
@@ -41,9 +43,10 @@ function takeToken(): string | undefined {
 const ui = createUiStore();
 applyTheme(ui.getState().theme);
 const root = createRoot(document.getElementById('root')!);
-const token = takeToken();
+const electron = desktopApp() !== undefined;
+const token = electron ? undefined : takeToken();
 
-if (!token) {
+if (!electron && !token) {
   root.render(
     <StrictMode>
       <BlockedScreen title="Open the link from the terminal">
@@ -57,9 +60,9 @@ if (!token) {
 } else {
   const url = bridgeUrlForPage(location);
   const session = new HostSession({
-    connect: () => openBridgeTransport(url, token),
+    connect: electron ? () => getElectronTransport()! : () => openBridgeTransport(url, token!),
     clientInfo: { name: 'codex_host_desktop', title: 'Codex Host', version: '0.1.0' },
-    finalClose: finalBridgeClose,
+    ...(electron ? {} : { finalClose: finalBridgeClose }),
   });
   const model = new HostModel(session);
   // Tests and the "kill the socket" drill in docs/renderer.md reach the session here.

@@ -13,6 +13,7 @@ import type { HostFeature } from './hostFeatures.js';
 import { HOST_NOTIFICATION_NAMES, type HostNotification } from './hostNotifications.js';
 import { PUSH_METHODS } from './features/pushApi.js';
 import { SSH_METHODS } from './features/sshApi.js';
+import { POWER_METHODS } from './features/powerApi.js';
 import { DeviceIdSchema, EnvironmentIdSchema, EnvironmentInfoSchema, HostInfoSchema, PairIdSchema, PairingStartResultSchema, TrustedDeviceSchema } from './hostSchemas.js';
 
 export * from './hostSchemas.js';
@@ -80,6 +81,7 @@ export const HOST_METHODS = {
   },
   ...PUSH_METHODS,
   ...SSH_METHODS,
+  ...POWER_METHODS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; result: z.ZodType; allowed: readonly ClientKind[] }>;
 
 export type HostMethod = keyof typeof HOST_METHODS;

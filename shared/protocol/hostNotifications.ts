@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ADMIN_CLIENT_KINDS, CLIENT_KINDS, type ClientKind } from './clientIdentity.js';
 import type { HostFeature } from './hostFeatures.js';
 import { PUSH_NOTIFICATIONS } from './features/pushApi.js';
+import { POWER_NOTIFICATIONS } from './features/powerApi.js';
 import {
   AuditStatusSchema,
   ENGINE_STATES,
@@ -59,6 +60,7 @@ export const HOST_NOTIFICATIONS = {
   'host/remoteAccess/changed': { feature: 'remote', params: RemoteAccessStatusSchema, allowed: ADMINS },
   ...PUSH_NOTIFICATIONS,
   ...SSH_NOTIFICATIONS,
+  ...POWER_NOTIFICATIONS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; allowed: readonly ClientKind[] }>;
 
 export type HostNotification = keyof typeof HOST_NOTIFICATIONS;

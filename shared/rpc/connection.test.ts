@@ -36,6 +36,26 @@ describe('RpcConnection', () => {
     expect(err).toMatchObject({ code: RpcErrorCode.InternalError, message: 'Internal error' });
   });
 
+  it('answers requests beyond maxConcurrentIncoming with -32001 until a slot frees', async () => {
+    const [a, b] = createMemoryTransportPair();
+    const client = new RpcConnection(a);
+    const server = new RpcConnection(b, { maxConcurrentIncoming: 2 });
+    const gates: (() => void)[] = [];
+    server.onRequest('slow', () => new Promise((resolve) => gates.push(() => resolve('done'))));
+    const first = client.request('slow');
+    const second = client.request('slow');
+    await expect(client.request('slow')).rejects.toMatchObject({ code: RpcErrorCode.ServerOverloaded, message: 'Server overloaded; retry later.' });
+    expect(gates).toHaveLength(2);
+    gates[0]!();
+    await expect(first).resolves.toBe('done');
+    // The finished request gave its slot back.
+    const third = client.request('slow');
+    await expect.poll(() => gates.length).toBe(3);
+    gates[1]!();
+    gates[2]!();
+    await expect(Promise.all([second, third])).resolves.toEqual(['done', 'done']);
+  });
+
   it('answers unknown methods with method-not-found', async () => {
     const { client } = pair();
     await expect(client.request('nope')).rejects.toMatchObject({ code: RpcErrorCode.MethodNotFound });

@@ -6,7 +6,6 @@ import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Logger } from '../../shared/util/logger.js';
-import { listenerBannerLines } from './listenerBanner.js';
 import { parseListenerOptions, type RawListenerOptions } from './listenerOptions.js';
 import { startWsListener, WsListenerError, type StartWsListenerOptions, type WsListener } from './wsListener.js';
 
@@ -354,29 +353,5 @@ describe('wsListener bounds and lifecycle', () => {
     const ws = new WebSocket(listener.url);
     await new Promise((resolve) => ws.once('close', resolve));
     expect(seen).toEqual([{ remoteAddress: '127.0.0.1', remotePort: expect.any(Number), authorized: true }]);
-  });
-});
-
-describe('listenerBannerLines', () => {
-  it('prints the bound address, health URLs, auth and the loopback note', () => {
-    const config = parseListenerOptions({ listen: 'ws://127.0.0.1:0', wsAuth: 'capability-token', wsTokenFile: tokenFile });
-    expect(listenerBannerLines('ws://127.0.0.1:43971', config)).toEqual([
-      'codex-host (WebSockets)',
-      '  listening on: ws://127.0.0.1:43971',
-      '  readyz: http://127.0.0.1:43971/readyz',
-      '  healthz: http://127.0.0.1:43971/healthz',
-      '  auth: capability token (Authorization: Bearer <token>)',
-      '  note: binds localhost only (use SSH port-forwarding for remote access)',
-    ]);
-  });
-
-  it('says auth is required, or warns loudly, on non-loopback listeners', () => {
-    const authed = parseListenerOptions({ listen: 'ws://0.0.0.0:0', wsAuth: 'signed-bearer-token', wsSharedSecretFile: secretFile, wsIssuer: 'me' });
-    expect(listenerBannerLines('ws://0.0.0.0:1', authed).slice(4)).toEqual([
-      '  auth: HS256 JWT (Authorization: Bearer <jwt>), max clock skew 30s, issuer me',
-      '  note: websocket auth is required for non-localhost listeners',
-    ]);
-    const open = parseListenerOptions({ listen: 'ws://0.0.0.0:0', allowUnauthenticatedNonLoopbackWs: true });
-    expect(listenerBannerLines('ws://0.0.0.0:1', open).at(-1)).toMatch(/^ {2}note: WARNING: non-localhost listener WITHOUT websocket auth/);
   });
 });

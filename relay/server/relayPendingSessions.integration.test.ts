@@ -10,7 +10,7 @@ import { hostFrame, randomDeviceId, type Received, type TestHost, type TestSessi
 import { useRelay, waitFor } from '../testing/useRelay.js';
 
 // The strangers come from the test's one address: lift the per-address rates so that only the
-// pending-session rule is under test (the rates are covered in relayLimits.test.ts).
+// pending-session rule is under test (the rates are covered in relayLimits.integration.test.ts).
 const fx = useRelay({ handshakeRate: { burst: 10_000, perSecond: 10_000 }, connectionRate: { burst: 10_000, perSecond: 10_000 } });
 
 /**

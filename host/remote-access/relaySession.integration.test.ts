@@ -61,6 +61,8 @@ interface Harness {
   hangAdmission: boolean;
   /** Extra delay before `admit` runs (a slow disk), in ms. */
   admissionDelayMs: number;
+  /** Admissions that have run to completion (after their delay). */
+  admissionsDone: number;
   states: HostRelayState[];
 }
 
@@ -80,6 +82,7 @@ async function startHarness(options: Partial<HostRelayClientOptions> = {}, relay
     attached: [],
     hangAdmission: false,
     admissionDelayMs: 0,
+    admissionsDone: 0,
     states: [],
     client: undefined as unknown as HostRelayClient,
   };
@@ -88,7 +91,11 @@ async function startHarness(options: Partial<HostRelayClientOptions> = {}, relay
     admit: async (device) => {
       if (h.hangAdmission) return new Promise(() => {});
       if (h.admissionDelayMs) await new Promise((r) => setTimeout(r, h.admissionDelayMs));
-      return real.admit(device);
+      try {
+        return await real.admit(device);
+      } finally {
+        h.admissionsDone += 1;
+      }
     },
   };
   h.client = new HostRelayClient({
@@ -287,13 +294,16 @@ describe('relay session (host relay client + controller library)', () => {
   });
 
   it('does not burn a pairing code when the session ends before its welcome', async () => {
-    const h = await startHarness({ handshakeTimeoutMs: 300 });
-    h.admissionDelayMs = 600;
+    // The host's deadline is short of the slow admission, and long enough for the real pairing
+    // after it to finish its handshake on a loaded machine.
+    const h = await startHarness({ handshakeTimeoutMs: 1500 });
+    h.admissionDelayMs = 3000;
     const code = h.pairing.start();
-    const err = await rejection(pair(code.link, controllerDeps(), { handshakeTimeoutMs: 2000 }));
+    const err = await rejection(pair(code.link, controllerDeps(), { handshakeTimeoutMs: 6000 }));
     expect(err.closeCode).toBe(4408);
-    await new Promise((r) => setTimeout(r, 800)); // the late admission finishes and is rolled back
-    expect(h.devices.list()).toEqual([]);
+    // The late admission finishes (and added the device), then is rolled back.
+    await waitFor('the late admission', () => h.admissionsDone === 1, 10_000);
+    await waitFor('the late admission rolled back', () => h.devices.list().length === 0);
     h.admissionDelayMs = 0;
     const { session } = await pair(code.link, controllerDeps());
     track(session);
