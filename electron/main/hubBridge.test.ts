@@ -9,7 +9,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/util/logger.js';
 import { createTestHub } from '../../host/hub/testing/hubTestKit.js';
-import { HubBridge, MessagePortMainTransport, type MessagePortMainLike } from './hubBridge.js';
+import { HubBridge, MAX_PORTS_PER_WINDOW, MessagePortMainTransport, type MessagePortMainLike } from './hubBridge.js';
 
 /** Node's MessagePort as Electron's MessagePortMain (which emits `{data}` objects). */
 function asMain(port: MessagePort): MessagePortMainLike & { readonly node: MessagePort } {
@@ -71,19 +71,34 @@ describe('the hub bridge of the desktop window', () => {
     expect(hub.clients().map((c) => c.kind)).toEqual(['desktop']);
   });
 
-  it('closes the old client when the page reloads and asks for a fresh port', async () => {
+  it('gives the page a connection per port it asks for, and a reload ends them all', async () => {
     const { hub, bridge, openPort } = setup();
     const first = openPort();
-    await expect.poll(() => hub.clientCount).toBe(1);
-    const firstId = hub.clients()[0]!.id;
     const second = openPort();
-    await expect.poll(() => first.received.at(-1)).toEqual({ type: 'close', code: 1001, reason: 'replaced by a new connection from this window' });
-    await expect.poll(() => hub.clients().map((c) => c.id)).toEqual([expect.not.stringMatching(firstId)]);
-    second.send(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'host/info' }));
-    await expect.poll(() => second.responseTo(7)).toBeDefined();
+    await expect.poll(() => hub.clientCount).toBe(2);
+    for (const [page, id] of [[first, 7], [second, 8]] as const) {
+      page.send(JSON.stringify({ jsonrpc: '2.0', id, method: 'host/info' }));
+      await expect.poll(() => page.responseTo(id)).toBeDefined();
+    }
     expect(bridge.opened).toBe(2);
+    expect(bridge.connected).toBe(true);
     bridge.close(1001, 'the window reloaded');
     await expect.poll(() => hub.clientCount).toBe(0);
+    for (const page of [first, second]) await expect.poll(() => page.received.at(-1)).toEqual({ type: 'close', code: 1001, reason: 'the window reloaded' });
+    expect(bridge.connected).toBe(false);
+    const third = openPort();
+    third.send(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'host/info' }));
+    await expect.poll(() => third.responseTo(9)).toBeDefined();
+  });
+
+  it(`closes the oldest connection past ${MAX_PORTS_PER_WINDOW} per window`, async () => {
+    const { hub, openPort } = setup();
+    const pages = Array.from({ length: MAX_PORTS_PER_WINDOW }, () => openPort());
+    await expect.poll(() => hub.clientCount).toBe(MAX_PORTS_PER_WINDOW);
+    openPort();
+    await expect.poll(() => pages[0]!.received.at(-1)).toEqual({ type: 'close', code: 1008, reason: `this window holds more than ${MAX_PORTS_PER_WINDOW} connections` });
+    await expect.poll(() => hub.clientCount).toBe(MAX_PORTS_PER_WINDOW);
+    expect(pages[1]!.received.some((m) => typeof m === 'object' && m !== null && (m as { type?: string }).type === 'close')).toBe(false);
   });
 
   it('passes the hub closing the client to the renderer as a close frame with its code', async () => {

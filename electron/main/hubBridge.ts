@@ -2,8 +2,9 @@
  * The desktop window's connection to the hub (docs/desktop.md, "How the port reaches the
  * renderer"). Main makes a `MessageChannelMain`, wraps its own end as a `Transport` and attaches
  * it to the hub as a `desktop` client, the way the listener attaches a WebSocket; the other end
- * goes to the renderer. Each `open()` makes a fresh channel and closes the previous client, so a
- * reloaded page never shares a connection with the page it replaced.
+ * goes to the renderer. Each `open()` makes a fresh channel (the page holds one per environment it
+ * shows); a reload, a crash or the window closing ends them all, so a reloaded page never shares
+ * a connection with the page it replaced.
  *
  * On the port (shared/rpc/portTransport.ts) a string is one JSON-RPC message; `{type:'close', code, reason}` (shared/protocol/
  * desktopPort.ts) carries the close code a MessagePort lacks. Anything else from the renderer
@@ -52,10 +53,22 @@ export interface HubBridgeOptions<P extends MessagePortMainLike> {
   readonly logger: Logger;
 }
 
-/** One window's hub connection: `open()` replaces it with a fresh one. */
+/**
+ * How many hub connections one window may hold at once. The page opens one per environment it
+ * shows (this computer, each SSH host or controlled host in use: renderer/desktop/environmentModels.tsx);
+ * past this the oldest is closed, so a page that leaks ports cannot grow the hub's client list.
+ */
+export const MAX_PORTS_PER_WINDOW = 16;
+
+/**
+ * One window's hub connections. `open()` adds a fresh one; a reload, a crash or the window
+ * closing ends them all (`close`, `dispose`), so a reloaded page never shares a connection with
+ * the page it replaced.
+ */
 export class HubBridge<P extends MessagePortMainLike = MessagePortMainLike> implements Disposable {
   readonly #o: HubBridgeOptions<P>;
-  #current: MessagePortMainTransport | undefined;
+  /** Live connections, oldest first. */
+  #live: MessagePortMainTransport[] = [];
   #disposed = false;
   #opened = 0;
 
@@ -70,35 +83,41 @@ export class HubBridge<P extends MessagePortMainLike = MessagePortMainLike> impl
 
   /** True while the window has a live hub connection. */
   get connected(): boolean {
-    return this.#current !== undefined && !this.#current.isClosed;
+    return this.#prune().length > 0;
   }
 
   /**
-   * Closes the window's current client (if any) and attaches a fresh one; returns the port to
-   * hand to the renderer. Throws once disposed.
+   * Attaches a fresh client and returns the port to hand to the renderer; closes the oldest
+   * client past `MAX_PORTS_PER_WINDOW`. Throws once disposed.
    */
   open(): P {
     if (this.#disposed) throw new Error('hubBridge.open: the window is gone');
-    this.close(1001, 'replaced by a new connection from this window');
+    const live = this.#prune();
+    while (live.length >= MAX_PORTS_PER_WINDOW) live.shift()!.close(1008, `this window holds more than ${MAX_PORTS_PER_WINDOW} connections`);
     const { port1, port2 } = this.#o.createChannel();
     const transport = new MessagePortMainTransport(port1);
-    this.#current = transport;
+    live.push(transport);
     this.#opened++;
     this.#o.attach(transport);
-    this.#o.logger.debug('hub port opened', { n: this.#opened });
+    this.#o.logger.debug('hub port opened', { n: this.#opened, live: live.length });
     return port2;
   }
 
-  /** Closes the current client (the page reloaded or went away). */
+  /** Closes every client of the window (the page reloaded or went away). */
   close(code: number, reason: string): void {
-    const current = this.#current;
-    this.#current = undefined;
-    if (current && !current.isClosed) current.close(code, reason);
+    const live = this.#live;
+    this.#live = [];
+    for (const t of live) if (!t.isClosed) t.close(code, reason);
   }
 
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.close(1001, 'the window closed');
+  }
+
+  #prune(): MessagePortMainTransport[] {
+    this.#live = this.#live.filter((t) => !t.isClosed);
+    return this.#live;
   }
 }

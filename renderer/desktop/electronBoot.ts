@@ -27,8 +27,8 @@ export function desktopApp(win: DesktopWindow = window as unknown as DesktopWind
 
 /**
  * In the desktop app: a promise of a fresh transport to the hub (each call asks main for a new
- * port and closes this window's previous connection, so call it once per connect or
- * reconnect). Outside it: undefined.
+ * port: one per connection the page holds, e.g. one per environment; a reload ends them all).
+ * Outside it: undefined.
  */
 export function getElectronTransport(win: DesktopWindow = window as unknown as DesktopWindow): Promise<Transport> | undefined {
   if (!desktopApp(win)) return undefined;

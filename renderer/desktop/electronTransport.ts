@@ -8,7 +8,7 @@
  * cannot cross the context bridge: the page posts `{type: PAGE_PORT_REQUEST, nonce}` to itself,
  * the preload asks main, and posts back `{type: PAGE_PORT, nonce}` with the port attached. Only
  * an answer from this window, from our own origin, with our nonce is taken. Every call makes a
- * fresh port (main closes the window's previous client), so a reconnect is just another call.
+ * fresh port (a connection of its own; a reload ends them all), so a reconnect is just another call.
  *
  * On the port a string is one JSON-RPC message; `{type:'close', code, reason}` carries a close
  * code (shared/protocol/desktopPort.ts). Anything else is a protocol error.
