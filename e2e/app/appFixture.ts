@@ -95,5 +95,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function clearScreenshots(prefix: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const { readdir } = await import('node:fs/promises');
-  for (const f of await readdir(SCREENSHOT_DIR)) if (f.startsWith(prefix)) await rm(join(SCREENSHOT_DIR, f), { force: true });
+  // Files only: other areas keep their screens in subfolders (test-results/screens/mobile/).
+  for (const f of await readdir(SCREENSHOT_DIR, { withFileTypes: true })) if (f.isFile() && f.name.startsWith(prefix)) await rm(join(SCREENSHOT_DIR, f.name), { force: true });
 }
