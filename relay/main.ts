@@ -8,6 +8,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createLineLogger, LOG_LEVELS, type LogLevel } from '../shared/util/logger.js';
 import { startRelayFromListenUrl } from './server/startRelayFromListenUrl.js';
+import { phoneAppHandlerFromFlags } from './server/phoneAppFlags.js';
 import { errorMessage } from '../shared/util/errors.js';
 
 /** The relay command's flags, as commander parses them. */
@@ -17,6 +18,13 @@ export interface RelayFlags {
   maxConnectionsPerAddress?: number;
   /** Key per-address limits on the last `X-Forwarded-For` entry (only behind a proxy that sets it). */
   trustProxy?: boolean;
+  /** Serve HTTPS/WSS with this certificate chain and key (PEM; reloaded when the files change). */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** `--no-app`: do not serve the phone web client. */
+  app?: boolean;
+  /** Serve the phone web client from this build instead of the bundled one. */
+  appDir?: string;
   logLevel: LogLevel;
 }
 
@@ -41,6 +49,10 @@ export function defineRelayCommand(cmd: Command, out: (s: string) => void): Comm
       '--trust-proxy',
       'take client addresses from the last X-Forwarded-For entry; only behind a TLS reverse proxy that sets that header',
     )
+    .option('--tls-cert <file>', 'serve HTTPS and WSS with this certificate chain (PEM; reloaded when it changes; needs --tls-key)')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+    .option('--app-dir <dir>', 'serve the phone web client from this build (default: the one built into this package)')
+    .option('--no-app', 'do not serve the phone web client at / and /pair')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .action(async (flags: RelayFlags) => runRelay(flags, out));
 }
@@ -48,18 +60,24 @@ export function defineRelayCommand(cmd: Command, out: (s: string) => void): Comm
 /** Runs a relay until SIGINT/SIGTERM. Rejects with `RelayCliError` when it cannot start. */
 export async function runRelay(flags: RelayFlags, out: (s: string) => void): Promise<void> {
   const logger = createLineLogger((line) => process.stderr.write(`${line}\n`), flags.logLevel);
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new RelayCliError('relay: --tls-cert and --tls-key go together');
   let relay;
+  let app: Awaited<ReturnType<typeof phoneAppHandlerFromFlags>>;
   try {
+    app = await phoneAppHandlerFromFlags({ app: flags.app, appDir: flags.appDir }, logger);
     relay = await startRelayFromListenUrl(flags.listen, {
       logger,
       ...(flags.maxSessionsPerHost !== undefined ? { maxSessionsPerHost: flags.maxSessionsPerHost } : {}),
       ...(flags.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: flags.maxConnectionsPerAddress } : {}),
       ...(flags.trustProxy ? { trustProxy: true } : {}),
+      ...(flags.tlsCert && flags.tlsKey ? { tls: { certFile: flags.tlsCert, keyFile: flags.tlsKey } } : {}),
+      ...(app ? { staticHandler: app } : {}),
     });
   } catch (err) {
     throw new RelayCliError(`relay: ${errorMessage(err)}`);
   }
   out(`Codex Host relay listening on ${relay.url} (health: ${relay.httpUrl}/healthz). Press Ctrl+C to stop.`);
+  if (app) out(`  phone app: ${relay.httpUrl}/ (pairing links open ${relay.httpUrl}/pair)`);
   await new Promise<void>((resolve) => {
     const stop = () => void relay.dispose().then(resolve, resolve);
     process.once('SIGINT', stop);

@@ -37,6 +37,7 @@ import { RELAY_STATE_FILE } from '../remote-access/embeddedRelay.js';
 import { REMOTES_FILE_NAME } from '../remotes/remotesStore.js';
 import type { BackoffOptions } from '../../shared/util/backoff.js';
 import { REMOTE_ACCESS_SETTINGS_FILE } from '../remote-access/remoteAccessSettings.js';
+import { PUSH_FILE_NAME } from '../push/pushStore.js';
 import type { SshConfig } from '../ssh/sshExtension.js';
 import { SSH_STATE_FILES } from '../ssh/sshStateFiles.js';
 import { DataDirError, prepareDataDir, type DataDirLayout } from '../storage/dataDir.js';
@@ -49,8 +50,8 @@ export const AUDIT_FILE_NAME = 'audit.jsonl';
 
 /** Every file the host keeps in its data dir (strict modes check them; atomic ones get temp cleanup). */
 export const DATA_DIR_LAYOUT: DataDirLayout = {
-  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, REMOTES_FILE_NAME, REMOTE_ACCESS_SETTINGS_FILE, LISTENER_SETTINGS_FILE, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
-  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, REMOTES_FILE_NAME, REMOTE_ACCESS_SETTINGS_FILE, LISTENER_SETTINGS_FILE, POWER_SETTINGS_FILE, ...SSH_STATE_FILES],
+  stateFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, AUDIT_FILE_NAME, LOCK_FILE_NAME, REMOTES_FILE_NAME, REMOTE_ACCESS_SETTINGS_FILE, LISTENER_SETTINGS_FILE, POWER_SETTINGS_FILE, PUSH_FILE_NAME, ...SSH_STATE_FILES],
+  atomicFiles: [DEVICES_FILE_NAME, IDENTITY_MARKER_FILE, CONTROL_FILE_NAME, RELAY_STATE_FILE, REMOTES_FILE_NAME, REMOTE_ACCESS_SETTINGS_FILE, LISTENER_SETTINGS_FILE, POWER_SETTINGS_FILE, PUSH_FILE_NAME, ...SSH_STATE_FILES],
   secretDirs: ['secrets'],
 };
 
@@ -61,6 +62,10 @@ export interface RemoteAccessConfig {
   /** Embedded relay bind address `IP:PORT` (default 127.0.0.1 on this host's stored port). */
   readonly relayListen?: string;
   readonly secretStore: SecretStoreChoice;
+  /** The Web Push contact subject (`mailto:…` or `https:…`), stored when given (docs/notifications.md). */
+  readonly pushSubject?: string;
+  /** The embedded relay serves HTTPS/WSS with this certificate and key (PEM files, reloaded on change). */
+  readonly relayTls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export interface CreateHostOptions {

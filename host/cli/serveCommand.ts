@@ -14,6 +14,7 @@ import { CliError } from './cliError.js';
 import { displayNameProblem } from '../../shared/protocol/displayName.js';
 import { errorMessage } from '../../shared/util/errors.js';
 import { uiBridgeFromFlags } from '../ui-bridge/uiBridgeFlags.js';
+import { vapidSubjectProblem } from '../push/vapidSubject.js';
 
 /** commander's camelCased `serve` flags; the listener ones are exactly `RawListenerOptions`. */
 export interface ServeFlags extends RawListenerOptions {
@@ -29,6 +30,9 @@ export interface ServeFlags extends RawListenerOptions {
   logLevel?: string;
   ui?: boolean;
   uiListen?: string;
+  pushSubject?: string;
+  relayTlsCert?: string;
+  relayTlsKey?: string;
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -55,11 +59,23 @@ export async function serveCommand(flags: ServeFlags, out: (s: string) => void):
     }
   }
 
+  if (flags.pushSubject !== undefined) {
+    const problem = vapidSubjectProblem(flags.pushSubject);
+    if (problem) throw new CliError(`--push-subject: ${problem}`, 2);
+  }
+  if ((flags.relayTlsCert === undefined) !== (flags.relayTlsKey === undefined)) throw new CliError('--relay-tls-cert and --relay-tls-key go together', 2);
+  if (flags.relayTlsCert !== undefined && flags.relay) throw new CliError('--relay-tls-cert is for the embedded relay; an external --relay does its own TLS', 2);
   let remoteAccess: RemoteAccessConfig | undefined;
   if (flags.remote !== false) {
-    remoteAccess = { relayUrl: flags.relay, relayListen: flags.relayListen, secretStore: (flags.secretStore ?? 'auto') as SecretStoreChoice };
-  } else if (flags.relay || flags.relayListen) {
-    throw new CliError('--relay and --relay-listen cannot be combined with --no-remote', 2);
+    remoteAccess = {
+      relayUrl: flags.relay,
+      relayListen: flags.relayListen,
+      secretStore: (flags.secretStore ?? 'auto') as SecretStoreChoice,
+      ...(flags.pushSubject !== undefined ? { pushSubject: flags.pushSubject } : {}),
+      ...(flags.relayTlsCert && flags.relayTlsKey ? { relayTls: { certFile: flags.relayTlsCert, keyFile: flags.relayTlsKey } } : {}),
+    };
+  } else if (flags.relay || flags.relayListen || flags.pushSubject !== undefined || flags.relayTlsCert) {
+    throw new CliError('--relay, --relay-listen, --relay-tls-cert and --push-subject cannot be combined with --no-remote', 2);
   }
 
   const ui = uiBridgeFromFlags(flags);

@@ -7,7 +7,7 @@ import type { EngineState, EnvironmentInfo } from '../../shared/protocol/hostMet
 import type { Disposable } from '../../shared/util/lifecycle.js';
 import type { Logger } from '../../shared/util/logger.js';
 import { ApprovalTracker } from './approvalTracker.js';
-import { BusyTracker } from './busyTracker.js';
+import { BusyTracker, type ThreadAttention } from './busyTracker.js';
 import type { EnvironmentEntry } from './engineRegistry.js';
 
 export interface EnvironmentEvents {
@@ -15,6 +15,8 @@ export interface EnvironmentEvents {
   onRestart(env: EnvironmentRuntime): void;
   onStateChange(env: EnvironmentRuntime, state: EngineState): void;
   onBusyChanged(env: EnvironmentRuntime, busy: boolean): void;
+  /** A thread of this environment waits on a person, or its turn ended (busyTracker.ts). */
+  onAttention?(env: EnvironmentRuntime, event: ThreadAttention): void;
   /** Its phase, last error or version changed (the state did not). */
   onInfoChange(env: EnvironmentRuntime): void;
 }
@@ -35,6 +37,7 @@ export class EnvironmentRuntime {
       }),
       entry.engine.onStateChange((s) => events.onStateChange(this, s)),
       this.#busy.onBusyChanged((b) => events.onBusyChanged(this, b)),
+      this.#busy.onAttention((e) => events.onAttention?.(this, e)),
     );
     if (entry.engine.onInfoChange) this.#subs.push(entry.engine.onInfoChange(() => events.onInfoChange(this)));
   }

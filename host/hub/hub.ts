@@ -63,6 +63,12 @@ export interface ClientChange {
   readonly client: ClientIdentity;
 }
 
+/** A thread of one environment waits on a person, or its turn ended (phone notifications hang off it). */
+export interface HubAttention {
+  readonly kind: 'approval-needed' | 'turn-finished';
+  readonly environmentId: string;
+  readonly threadId: string;
+}
 /** A host/ notification as the hub sent it, with the params the host's admins see. */
 export type HubNotification = { [N in HostNotification]: { readonly method: N; readonly params: HostNotificationPayload<N> } }[HostNotification];
 
@@ -80,6 +86,7 @@ export class Hub {
   readonly #runtimes = new Map<string, EnvironmentRuntime>();
   readonly #busyChanged = new Emitter<boolean>();
   readonly #clientsChanged = new Emitter<ClientChange>();
+  readonly #attention = new Emitter<HubAttention>();
   readonly #notified = new Emitter<HubNotification>();
   readonly #store = new DisposableStore();
   #busy = false;
@@ -120,6 +127,15 @@ export class Hub {
 
   onClientsChanged(listener: (change: ClientChange) => void): Disposable {
     return this.#clientsChanged.on(listener);
+  }
+
+  /**
+   * A thread started waiting on an approval or an answer, or its turn finished, in any
+   * environment (seen on each environment's monitor connection, so also when no client is
+   * subscribed to that thread).
+   */
+  onAttention(listener: (event: HubAttention) => void): Disposable {
+    return this.#attention.on(listener);
   }
 
   /**
@@ -268,6 +284,7 @@ export class Hub {
     this.#runtimes.clear();
     this.#busyChanged.clear();
     this.#clientsChanged.clear();
+    this.#attention.clear();
     this.#notified.clear();
   }
 
@@ -288,6 +305,7 @@ export class Hub {
         onRestart: (env) => this.#onEngineRestart(env),
         onStateChange: (env, state) => this.#onEngineState(env, state),
         onBusyChanged: (env, busy) => this.#onEnvironmentBusy(env, busy),
+        onAttention: (env, e) => this.#attention.fire({ ...e, environmentId: env.id }),
         onInfoChange: () => this.#environmentsChanged(),
       },
       this.#o.logger.child(entry.id === LOCAL_ENVIRONMENT_ID ? 'engine' : `env ${entry.id}`),

@@ -134,7 +134,7 @@ describe('hub environments', () => {
     const phone = attach('phone', 'p', 'a'.repeat(32));
     const tui = attach('tui');
     await expect(cli.conn.request('host/notifications/subscribe')).resolves.toEqual({
-      methods: ['host/engine/changed', 'host/busy/changed', 'host/auditLog/changed', 'host/environments/changed', 'host/devices/changed', 'host/pairing/claimed', 'host/pairing/expired', 'host/remoteAccess/changed', 'host/remotes/changed', 'host/listener/changed', 'host/ssh/changed', 'host/ssh/prompt', 'host/ssh/prompt/closed', 'host/ssh/projects/changed', 'host/power/changed'],
+      methods: ['host/engine/changed', 'host/busy/changed', 'host/auditLog/changed', 'host/environments/changed', 'host/devices/changed', 'host/pairing/claimed', 'host/pairing/expired', 'host/remoteAccess/changed', 'host/remotes/changed', 'host/listener/changed', 'host/push/changed', 'host/ssh/changed', 'host/ssh/prompt', 'host/ssh/prompt/closed', 'host/ssh/projects/changed', 'host/power/changed'],
     });
     await expect(phone.conn.request('host/notifications/subscribe')).resolves.toEqual({ methods: ['host/engine/changed', 'host/busy/changed', 'host/environments/changed', 'host/ssh/projects/changed'] });
     await expect(phone.conn.request('host/notifications/subscribe', { methods: ['host/devices/changed'] })).rejects.toMatchObject({

@@ -17,6 +17,7 @@ import type { Logger } from '../../shared/util/logger.js';
 import { parseRelayListen } from '../../relay/server/parseListenUrl.js';
 import { EMBEDDED_RELAY_LIMITS } from '../../relay/server/limits.js';
 import { startRelay, type Relay } from '../../relay/server/relayServer.js';
+import type { RelayOptions } from '../../relay/server/limits.js';
 import { readJsonFile, writeJsonAtomic } from '../storage/atomicFile.js';
 
 export const RELAY_STATE_FILE = 'relay.json';
@@ -40,6 +41,10 @@ export interface EmbeddedRelayOptions {
   readonly start?: (host: string, port: number) => Promise<Relay>;
   /** Uniform [0, 1) for the first choice of a port. */
   readonly random?: () => number;
+  /** Serves the phone web client at `/` and `/pair` (relay/server/phoneApp.ts). */
+  readonly staticHandler?: RelayOptions['staticHandler'];
+  /** HTTPS/WSS with this certificate and key (`serve --relay-tls-cert/--relay-tls-key`). */
+  readonly tls?: RelayOptions['tls'];
 }
 
 /** How many free-looking ports a first start tries before giving up. */
@@ -52,7 +57,8 @@ const FIRST_CHOICE_ATTEMPTS = 20;
 export async function startEmbeddedRelay(o: EmbeddedRelayOptions): Promise<Relay> {
   const listen = o.listen ?? DEFAULT_RELAY_LISTEN;
   const { host, port } = parseRelayListen(listen);
-  const start = o.start ?? ((h: string, p: number) => startRelay({ ...EMBEDDED_RELAY_LIMITS, host: h, port: p, logger: o.logger }));
+  const extra: Pick<RelayOptions, 'staticHandler' | 'tls'> = { ...(o.staticHandler ? { staticHandler: o.staticHandler } : {}), ...(o.tls ? { tls: o.tls } : {}) };
+  const start = o.start ?? ((h: string, p: number) => startRelay({ ...EMBEDDED_RELAY_LIMITS, ...extra, host: h, port: p, logger: o.logger }));
   const stateFile = path.join(o.dataDir, RELAY_STATE_FILE);
   const hp = (p: number | string) => (host.includes(':') ? `[${host}]:${p}` : `${host}:${p}`);
 

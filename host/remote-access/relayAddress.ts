@@ -34,15 +34,16 @@ function checked(a: RelayAddress, what: string): RelayAddress {
 }
 
 /**
- * For the embedded relay bound to `host:port`. An unspecified bind address (0.0.0.0 / ::) is
- * not reachable as such, so the link names this machine's first non-internal IPv4 address.
+ * For the embedded relay bound to `host:port` (`secure`: it serves TLS itself). An unspecified
+ * bind address (0.0.0.0 / ::) is not reachable as such, so the link names this machine's first
+ * non-internal IPv4 address.
  */
-export function relayAddressForBind(host: string, port: number): RelayAddress {
+export function relayAddressForBind(host: string, port: number, secure = false): RelayAddress {
   let h = host;
   if (h === '0.0.0.0' || h === '::') {
     const nets = Object.values(os.networkInterfaces()).flat();
     h = nets.find((n) => n && n.family === 'IPv4' && !n.internal)?.address ?? '127.0.0.1';
   }
   const hp = h.includes(':') ? `[${h}]:${port}` : `${h}:${port}`;
-  return checked({ wsUrl: `ws://${hp}`, httpOrigin: `http://${hp}` }, '--relay-listen');
+  return checked(secure ? { wsUrl: `wss://${hp}`, httpOrigin: `https://${hp}` } : { wsUrl: `ws://${hp}`, httpOrigin: `http://${hp}` }, '--relay-listen');
 }

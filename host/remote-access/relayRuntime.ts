@@ -32,6 +32,8 @@ export interface RelayClientLike {
 export interface EmbeddedRelayLike {
   readonly host: string;
   readonly port: number;
+  /** It serves HTTPS/WSS (`serve --relay-tls-cert`): its address is `wss://`/`https://`. */
+  readonly tls?: boolean;
   dispose(): Promise<void>;
 }
 
@@ -108,7 +110,7 @@ export class RelayRuntime implements Disposable {
       if (target.kind === 'url') address = relayAddressFromUrl(target.url);
       else {
         embedded = await this.#d.startEmbedded(target.listen);
-        address = relayAddressForBind(embedded.host, embedded.port);
+        address = relayAddressForBind(embedded.host, embedded.port, embedded.tls === true);
       }
     } catch (err) {
       await embedded?.dispose().catch(() => {});

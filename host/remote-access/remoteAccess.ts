@@ -27,6 +27,8 @@ import { remoteAccessTable } from './remoteAccessTable.js';
 import { createSessionAdmission } from './sessionAdmission.js';
 import { CLOSE_REVOKED, RemoteFeature } from './remoteFeature.js';
 import type { KeepAwakeInput } from './troubleshooting.js';
+import { startPush } from '../push/startPush.js';
+import { phoneAppHandlerFromFlags } from '../../relay/server/phoneAppFlags.js';
 
 export interface RemoteAccessOptions {
   /** External relay (ws[s]://host[:port]); fixes the relay (the stored choice is not used). */
@@ -38,6 +40,10 @@ export interface RemoteAccessOptions {
   readonly secretStores?: SecretStores;
   /** Keep-awake's state for the troubleshooting checks, when the host has keep-awake. */
   readonly keepAwake?: () => KeepAwakeInput | undefined;
+  /** The Web Push contact subject to store (`serve --push-subject`); docs/notifications.md. */
+  readonly pushSubject?: string;
+  /** The embedded relay serves HTTPS/WSS with this certificate (`serve --relay-tls-cert/--relay-tls-key`). */
+  readonly relayTls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export { CLOSE_REVOKED };
@@ -51,6 +57,12 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
         const host = await openHostIdentity(dataDir, o.secretStore, logger, o.secretStores);
         logger.info(host.created ? 'created the host identity' : 'loaded the host identity', { hostId: host.hostId, store: host.store.kind });
         const devices = store.add(await DeviceRegistry.open(dataDir, logger.child('devices')));
+        const push = store.add(
+          await startPush({ hub, devices, dataDir, secretStore: host.store, hostId: host.hostId, hostName, subject: o.pushSubject, logger: logger.child('push') }),
+        );
+        // The embedded relay serves the phone app too (docs/mobile.md), over TLS when given a certificate.
+        const staticHandler = await phoneAppHandlerFromFlags({}, logger.child('relay'));
+
         const loaded = await loadRemoteAccessSettings(dataDir);
         if (loaded.problem) logger.warn(loaded.problem);
 
@@ -87,8 +99,8 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
         runtime = store.add(
           new RelayRuntime({
             startEmbedded: async (listen) => {
-              const relay = await startEmbeddedRelay({ dataDir, listen, logger: logger.child('relay') });
-              return relay;
+              const relay = await startEmbeddedRelay({ dataDir, listen, logger: logger.child('relay'), staticHandler, tls: o.relayTls });
+              return { host: relay.host, port: relay.port, tls: o.relayTls !== undefined, dispose: () => relay.dispose() };
             },
             createClient: (relayUrl) =>
               new HostRelayClient({
@@ -150,7 +162,7 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
               ...(warnings.length ? { warnings } : {}),
             };
           },
-          features: { remote: table },
+          features: { remote: table, push: push.table },
           dispose: () => store.dispose(),
         };
       } catch (err) {

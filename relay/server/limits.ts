@@ -151,6 +151,11 @@ export interface RelayCollaborators {
    * `/` and `/pair`). Return true when the response was handled; false lets the relay answer 404.
    */
   staticHandler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /**
+   * Serve HTTPS and WSS with this certificate and key (PEM files, reloaded when they change;
+   * relayTls.ts). Default: plain HTTP and WS (behind a TLS-terminating proxy, or on loopback).
+   */
+  tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 const positiveInt = z.number().int().positive().max(2 ** 31);

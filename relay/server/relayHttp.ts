@@ -5,12 +5,14 @@
  * optional static handler, 404). Upgrades are handed to `onUpgrade` (relayUpgrades.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { SocketGuard, type GuardDrop } from '../../shared/net/socketGuard.js';
 import { errorMessage } from '../../shared/util/errors.js';
 import type { Logger } from '../../shared/util/logger.js';
 import type { Clock, RelayOptions, ResolvedRelayLimits } from './limits.js';
+import type { RelayTls } from './relayTls.js';
 
 export interface RelayHttpOptions {
   readonly limits: ResolvedRelayLimits;
@@ -22,6 +24,8 @@ export interface RelayHttpOptions {
    */
   readonly peerIsClient: boolean;
   readonly staticHandler?: RelayOptions['staticHandler'];
+  /** Serve HTTPS / WSS with this certificate (reloaded when its files change). */
+  readonly tls?: RelayTls;
   readonly onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
@@ -31,8 +35,13 @@ const NODE_TIMEOUT_CHECK_MS = 1_000;
 const DROP_LOG_INTERVAL_MS = 10_000;
 
 export class RelayHttp {
-  readonly server: Server;
+  readonly server: Server | HttpsServer;
   readonly #guard: SocketGuard;
+  /**
+   * With TLS the guard holds the raw TCP sockets while requests arrive on TLS sockets; both
+   * share the peer's address and port, which finds the raw one again (documented APIs only).
+   */
+  readonly #rawByPeer = new Map<string, Socket>();
   readonly #o: RelayHttpOptions;
   #dropsSinceLog: Partial<Record<GuardDrop, number>> = {};
   #lastDropLog = -Infinity;
@@ -53,21 +62,36 @@ export class RelayHttp {
       },
       onDrop: (reason) => this.#noteDrop(reason),
     });
-    this.server = createServer({
+    const timeouts = {
       headersTimeout: limits.httpHeadersTimeoutMs,
       requestTimeout: limits.httpHeadersTimeoutMs * 3,
       connectionsCheckingInterval: Math.min(NODE_TIMEOUT_CHECK_MS, limits.httpHeadersTimeoutMs),
-    });
+    };
+    const tls = options.tls;
+    if (tls) {
+      const https = createHttpsServer({ ...timeouts, ...tls.credentials, minVersion: 'TLSv1.2', handshakeTimeout: limits.httpHeadersTimeoutMs });
+      tls.onReload((credentials) => https.setSecureContext({ ...credentials, minVersion: 'TLSv1.2' }));
+      // A failed handshake (an untrusted certificate, a port scanner) ends only that socket.
+      https.on('tlsClientError', (_err, socket) => socket.destroy());
+      this.server = https;
+    } else this.server = createServer(timeouts);
     // Runs after Node's own connection listener: the socket already belongs to the server.
-    this.server.on('connection', (socket: Socket) => this.#guard.accept(socket));
-    this.server.on('clientError', (_err, socket) => socket.destroy());
+    this.server.on('connection', (socket: Socket) => {
+      if (!this.#guard.accept(socket) || !tls) return;
+      const peer = peerKey(socket);
+      this.#rawByPeer.set(peer, socket);
+      socket.once('close', () => {
+        if (this.#rawByPeer.get(peer) === socket) this.#rawByPeer.delete(peer);
+      });
+    });
+    this.server.on('clientError', (_err, socket: Duplex) => socket.destroy());
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.#guard.activate(req.socket);
+      this.#guard.activate(this.#guarded(req.socket));
       void this.#handleRequest(req, res);
     });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       // The request is complete: from here the WebSocket's own deadlines apply.
-      if (!this.#guard.activate(req.socket)) {
+      if (!this.#guard.activate(this.#guarded(req.socket))) {
         socket.destroy();
         return;
       }
@@ -106,6 +130,11 @@ export class RelayHttp {
     return closed;
   }
 
+  /** The socket the guard holds for a request's socket (the raw TCP one under TLS). */
+  #guarded(socket: Socket): Socket {
+    return this.#o.tls ? (this.#rawByPeer.get(peerKey(socket)) ?? socket) : socket;
+  }
+
   async #handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = pathOf(req);
     if (path === '/healthz') {
@@ -135,6 +164,10 @@ export class RelayHttp {
     this.#o.logger.info('dropped TCP sockets that had not sent a complete request', { ...this.#dropsSinceLog });
     this.#dropsSinceLog = {};
   }
+}
+
+function peerKey(socket: Socket): string {
+  return `${socket.remoteAddress ?? '?'}|${socket.remotePort ?? '?'}`;
 }
 
 /** The request path without the query. */

@@ -15,6 +15,7 @@ import { forwardedClientAddress, socketClientAddress } from './clientAddress.js'
 import { resolveRelayLimits, type Clock, type RelayOptions } from './limits.js';
 import { RelayHttp } from './relayHttp.js';
 import { RelayShutdown } from './relayShutdown.js';
+import { RelayTls } from './relayTls.js';
 import { RelayUpgrades } from './relayUpgrades.js';
 
 /** What `Relay.stats()` reports. */
@@ -41,9 +42,9 @@ export interface RelayStats {
 
 /** A running relay. */
 export interface Relay {
-  /** WebSocket base URL, `ws://IP:PORT` (IPv6 in brackets). */
+  /** WebSocket base URL, `ws://IP:PORT` (`wss://` with TLS; IPv6 in brackets). */
   readonly url: string;
-  /** HTTP origin, `http://IP:PORT`. */
+  /** HTTP origin, `http://IP:PORT` (`https://` with TLS). */
   readonly httpUrl: string;
   /** The bound address (IPv6 without brackets) and port (the real one when 0 was asked for). */
   readonly host: string;
@@ -69,27 +70,35 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const clientAddress = options.clientAddress ?? (options.trustProxy ? forwardedClientAddress : socketClientAddress);
 
   const upgrades = new RelayUpgrades({ limits, logger, clock, router, randomBytes, clientAddress });
+  const tls = options.tls ? new RelayTls(options.tls, logger) : undefined;
   const http = new RelayHttp({
     limits,
     logger,
     clock,
     peerIsClient,
     ...(options.staticHandler ? { staticHandler: options.staticHandler } : {}),
+    ...(tls ? { tls } : {}),
     onUpgrade: (req, socket, head) => upgrades.handle(req, socket, head),
   });
   const shutdown = new RelayShutdown(http, upgrades, options.router === undefined ? router : undefined, logger);
 
-  const addr = await http.listen();
+  let addr;
+  try {
+    addr = await http.listen();
+  } catch (err) {
+    tls?.dispose();
+    throw err;
+  }
   upgrades.start();
   const hostPart = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  logger.info('relay listening', { address: `${hostPart}:${addr.port}` });
+  logger.info('relay listening', { address: `${hostPart}:${addr.port}`, tls: tls !== undefined });
 
   return {
-    url: `ws://${hostPart}:${addr.port}`,
-    httpUrl: `http://${hostPart}:${addr.port}`,
+    url: `${tls ? 'wss' : 'ws'}://${hostPart}:${addr.port}`,
+    httpUrl: `${tls ? 'https' : 'http'}://${hostPart}:${addr.port}`,
     host: addr.address,
     port: addr.port,
     stats: () => ({ ...router.stats(), connections: upgrades.connections, ...http.socketStats(), ...upgrades.counters }),
-    dispose: () => shutdown.run(),
+    dispose: () => shutdown.run().finally(() => tls?.dispose()),
   };
 }

@@ -20,6 +20,7 @@ export {
   resume,
 } from './controllerSession.js';
 export { type ControllerTimers } from './controllerAttempt.js';
+export { openControllerTransport, type OpenedTransport, type OpenTransportDeps } from './openControllerTransport.js';
 export { RecordTransport, type RecordTransportOptions } from '../session/recordTransport.js';
 export { errorFromClose, errorFromFailure, type RemoteErrorKind, RemoteSessionError } from './remoteSessionError.js';
 export {

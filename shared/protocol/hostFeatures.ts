@@ -16,6 +16,8 @@ export const HOST_FEATURES = {
   listener: { title: 'listener settings' },
   /** The audit log read back (features/auditApi.ts): on in every host started by createHost. */
   audit: { title: 'the remote activity view' },
+  /** Web Push notifications to paired phones: on with remote access (shared/protocol/features/pushApi.ts). */
+  push: { title: 'notifications' },
   /** SSH hosts as environments (shared/protocol/features/sshApi.ts): on unless the host runs with --no-ssh. */
   ssh: { title: 'SSH hosts' },
   /** Keep-awake state and setting (features/powerApi.ts): on in every host started by createHost. */

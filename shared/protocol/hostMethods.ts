@@ -14,6 +14,7 @@ import { HOST_NOTIFICATION_NAMES, type HostNotification } from './hostNotificati
 import { REMOTE_ACCESS_METHODS } from './features/remoteAccessApi.js';
 import { LISTENER_METHODS } from './features/listenerApi.js';
 import { AUDIT_METHODS } from './features/auditApi.js';
+import { PUSH_METHODS } from './features/pushApi.js';
 import { SSH_METHODS } from './features/sshApi.js';
 import { POWER_METHODS } from './features/powerApi.js';
 import { DeviceIdSchema, EnvironmentIdSchema, EnvironmentInfoSchema, HostInfoSchema, PairIdSchema, PairingStartResultSchema, TrustedDeviceSchema } from './hostSchemas.js';
@@ -86,6 +87,7 @@ export const HOST_METHODS = {
   ...REMOTE_ACCESS_METHODS,
   ...LISTENER_METHODS,
   ...AUDIT_METHODS,
+  ...PUSH_METHODS,
   ...SSH_METHODS,
   ...POWER_METHODS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; result: z.ZodType; allowed: readonly ClientKind[] }>;

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ADMIN_CLIENT_KINDS, CLIENT_KINDS, type ClientKind } from './clientIdentity.js';
 import type { HostFeature } from './hostFeatures.js';
+import { PUSH_NOTIFICATIONS } from './features/pushApi.js';
 import { POWER_NOTIFICATIONS } from './features/powerApi.js';
 import {
   AuditStatusSchema,
@@ -61,6 +62,7 @@ export const HOST_NOTIFICATIONS = {
   'host/remoteAccess/changed': { feature: 'remote', params: RemoteAccessStatusSchema, allowed: ADMINS },
   ...REMOTES_NOTIFICATIONS,
   ...LISTENER_NOTIFICATIONS,
+  ...PUSH_NOTIFICATIONS,
   ...SSH_NOTIFICATIONS,
   ...POWER_NOTIFICATIONS,
 } as const satisfies Record<string, { feature: HostFeature; params: z.ZodType; allowed: readonly ClientKind[] }>;

@@ -58,8 +58,13 @@ export class HostConnection implements EngineRequester {
     return this.#rpc.isClosed;
   }
 
-  /** Sends `initialize` + `initialized`; rejects if the hub refuses or does not answer in time. */
-  async initialize(clientInfo: ClientInfo): Promise<InitializeResponse> {
+  /**
+   * Sends `initialize` + `initialized`; rejects if the hub refuses or does not answer in time.
+   * With `environmentId` (other than the default `local`), `host/environment/select` goes
+   * first: the hub opens this connection's engine connection in that environment.
+   */
+  async initialize(clientInfo: ClientInfo, environmentId?: string): Promise<InitializeResponse> {
+    if (environmentId && environmentId !== 'local') await this.#rpc.request('host/environment/select', { environmentId }, { timeoutMs: INITIALIZE_TIMEOUT_MS });
     this.#init = await this.#rpc.request<InitializeResponse>(
       'initialize',
       { clientInfo, capabilities: { experimentalApi: true, requestAttestation: false } },

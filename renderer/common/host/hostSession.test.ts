@@ -94,6 +94,32 @@ describe('the host session', () => {
     expect(session.status).toEqual({ kind: 'refused', reason: 'This page’s link is not valid' });
   });
 
+  it('"Retry now" during an attempt in flight does not start a second one (they would race for the status)', async () => {
+    const hub = fakeHub();
+    let calls = 0;
+    let release!: () => void;
+    const session = new HostSession({
+      connect: () => {
+        calls += 1;
+        if (calls === 1) return Promise.reject(new Error('network unreachable'));
+        // The second attempt hangs until released, like a slow handshake.
+        return new Promise((resolve, reject) => (release = () => void hub.connect().then(resolve, reject)));
+      },
+      clientInfo: CLIENT,
+      initialBackoffMs: 5,
+      random: () => 0.5,
+    });
+    session.start();
+    await until(() => calls === 2);
+    session.reconnectNow();
+    session.reconnectNow();
+    expect(calls).toBe(2);
+    release();
+    await until(() => session.status.kind === 'online');
+    expect(calls).toBe(2);
+    session.stop();
+  });
+
   it('requests fail fast with a clear message while offline', async () => {
     const session = new HostSession({ connect: () => Promise.reject(new Error('cannot reach the host')), clientInfo: CLIENT, initialBackoffMs: 1000 });
     session.start();

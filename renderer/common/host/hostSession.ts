@@ -31,10 +31,7 @@ export interface HostSessionOptions {
   /** Opens a fresh transport to the hub (rejects when it cannot). */
   readonly connect: () => Promise<Transport>;
   readonly clientInfo: ClientInfo;
-  /**
-   * The hub environment this session works in (`host/environment/select` before every
-   * `initialize`); default `local`, which needs no select.
-   */
+  /** The environment every connection works in (host/environment/select before initialize); default `local`. */
   readonly environmentId?: string;
   /** A close that must not be retried returns the sentence to show; anything else is retried. */
   readonly finalClose?: (info: CloseInfo) => string | undefined;
@@ -70,6 +67,8 @@ export class HostSession implements EngineRequester {
   #everConnected = false;
   #retryTimer: unknown;
   #started = false;
+  /** An attempt is under way (a second one would race it for the connection and the status). */
+  #opening = false;
 
   constructor(options: HostSessionOptions) {
     this.#o = options;
@@ -123,7 +122,7 @@ export class HostSession implements EngineRequester {
 
   /** Skips the backoff wait (a "Reconnect now" button). */
   reconnectNow(): void {
-    if (this.#status.kind !== 'reconnecting') return;
+    if (this.#status.kind !== 'reconnecting' || this.#opening) return;
     this.#timers.clearTimeout(this.#retryTimer);
     void this.#open();
   }
@@ -140,7 +139,16 @@ export class HostSession implements EngineRequester {
   }
 
   async #open(): Promise<void> {
-    if (this.#status.kind === 'stopped' || this.#status.kind === 'refused') return;
+    if (this.#status.kind === 'stopped' || this.#status.kind === 'refused' || this.#opening) return;
+    this.#opening = true;
+    try {
+      await this.#attemptOpen();
+    } finally {
+      this.#opening = false;
+    }
+  }
+
+  async #attemptOpen(): Promise<void> {
     perfMark('codexHost:connect');
     let transport: Transport;
     try {
@@ -167,9 +175,7 @@ export class HostSession implements EngineRequester {
     });
     this.#connection = conn;
     try {
-      const env = this.#o.environmentId;
-      if (env && env !== 'local') await conn.requestHost('host/environment/select', { environmentId: env });
-      await conn.initialize(this.#o.clientInfo);
+      await conn.initialize(this.#o.clientInfo, this.#o.environmentId);
     } catch (err) {
       if (this.#connection === conn) this.#connection = undefined;
       conn.close(1000, 'initialize failed');

@@ -6,6 +6,7 @@ import { duration } from '../util/format';
 import { Icon } from '../views/Icon';
 import { Spinner } from '../views/States';
 import { CommandGroup, type CommandItem } from './CommandGroup';
+import { useItemOverrides } from './itemOverrides';
 import {
   AgentMessageView,
   FileChangeView,
@@ -35,6 +36,7 @@ export function groupItems(items: readonly ThreadItem[]): ItemBlock[] {
 
 function ItemView({ item, running, root }: { readonly item: ThreadItem; readonly running: boolean; readonly root?: string }) {
   const streaming = running && !item.completedAtMs;
+  const overrides = useItemOverrides();
   switch (item.type) {
     case 'userMessage':
       return <UserMessageView item={item} />;
@@ -45,7 +47,7 @@ function ItemView({ item, running, root }: { readonly item: ThreadItem; readonly
     case 'plan':
       return <PlanItemView item={item} />;
     case 'fileChange':
-      return <FileChangeView item={item} root={root} />;
+      return overrides.fileChange ? <overrides.fileChange item={item} root={root} /> : <FileChangeView item={item} root={root} />;
     case 'imageView':
       return <HostImage path={item.path} />;
     case 'imageGeneration':

@@ -23,6 +23,8 @@ export const TURNS_PAGE_SIZE = 20;
 export interface TurnOptions {
   readonly model?: string | null;
   readonly effort?: ReasoningEffort | null;
+  /** The message's id (default: a fresh one); a message queued while offline keeps the one it was given. */
+  readonly clientUserMessageId?: string;
 }
 
 export interface ThreadState {
@@ -150,7 +152,7 @@ export function threadStateCreator(deps: ThreadStoreDeps): StateCreator<ThreadSt
         const trimmed = text.trim();
         if (!trimmed || get().sending) return false;
         set({ sending: true, sendError: undefined });
-        const clientUserMessageId = newClientMessageId();
+        const clientUserMessageId = options.clientUserMessageId ?? newClientMessageId();
         try {
           const running = runningTurn(get());
           if (running) {

@@ -11,7 +11,7 @@ import { runningTurn, type ThreadStore } from '../stores/threadStore';
 import type { TurnView as TurnData } from '../stores/threadReducer';
 import { shortPath } from '../util/format';
 import { ApprovalCard } from './ApprovalCard';
-import { Composer } from './Composer';
+import { Composer, type ComposerChoice } from './Composer';
 import { Icon } from './Icon';
 import { EmptyState, ErrorState, Spinner } from './States';
 
@@ -51,9 +51,16 @@ export interface ThreadViewProps {
   /** Left of the title (a back button on narrow screens). */
   readonly headerStart?: ReactNode;
   readonly offline?: boolean;
+  /**
+   * Replaces sending through the thread store (the phone queues what is written while its host
+   * is out of reach, docs/mobile.md "Acting"); with it, the composer stays usable offline.
+   */
+  readonly onSend?: (text: string, choice: ComposerChoice) => Promise<boolean>;
+  /** Shown right above the composer (the phone's queued messages). */
+  readonly beforeComposer?: ReactNode;
 }
 
-export function ThreadView({ store, headerStart, offline }: ThreadViewProps) {
+export function ThreadView({ store, headerStart, offline, onSend, beforeComposer }: ThreadViewProps) {
   const model = useHostModel();
   const title = useSelect(store, (s) => s.title);
   const cwd = useSelect(store, (s) => s.cwd);
@@ -176,6 +183,7 @@ export function ThreadView({ store, headerStart, offline }: ThreadViewProps) {
       <div className="thread-scroll" ref={scrollRef} onScroll={onScroll} data-testid="thread-scroll">
         {body}
       </div>
+      {beforeComposer}
       {phase === 'ready' ? (
         <Composer
           models={model.models}
@@ -183,8 +191,8 @@ export function ThreadView({ store, headerStart, offline }: ThreadViewProps) {
           sending={sending}
           error={sendError}
           threadModel={threadModel}
-          disabled={offline || phase !== 'ready'}
-          onSend={(text, c) => store.getState().send(text, c)}
+          disabled={(offline && !onSend) || phase !== 'ready'}
+          onSend={onSend ?? ((text, c) => store.getState().send(text, c))}
           onInterrupt={() => void store.getState().interrupt()}
         />
       ) : null}

@@ -1,0 +1,113 @@
+/**
+ * The phone app's service worker (docs/mobile.md "Install and offline"). Registered at `/`, it
+ * keeps the app shell so the app opens without a network and says "offline" honestly; the
+ * same script registered at `/push/<hostId>/` receives that host's Web Push messages (one
+ * registration per host, because a browser allows one push subscription per registration and
+ * each host has its own VAPID key) and shows each as a notification that opens the thread.
+ * Sessions (WebSockets) never pass through here.
+ */
+import { notificationOf } from './pushMessage';
+
+interface ExtendableEventLike extends Event {
+  waitUntil(p: Promise<unknown>): void;
+}
+interface FetchEventLike extends ExtendableEventLike {
+  readonly request: Request;
+  respondWith(r: Promise<Response> | Response): void;
+}
+interface PushEventLike extends ExtendableEventLike {
+  readonly data: { text(): string } | null;
+}
+interface WindowClientLike {
+  readonly url: string;
+  focus(): Promise<unknown>;
+  navigate(url: string): Promise<unknown>;
+}
+interface NotificationEventLike extends ExtendableEventLike {
+  readonly notification: Notification & { readonly data: unknown };
+}
+interface ServiceWorkerScope {
+  readonly registration: ServiceWorkerRegistration;
+  readonly location: Location;
+  readonly clients: { matchAll(o: { type: 'window'; includeUncontrolled: boolean }): Promise<WindowClientLike[]>; openWindow(url: string): Promise<unknown>; claim(): Promise<void> };
+  skipWaiting(): Promise<void>;
+  addEventListener(type: string, fn: (e: never) => void): void;
+}
+
+const sw = self as unknown as ServiceWorkerScope;
+const CACHE = 'codex-phone-shell-v1';
+const SHELL = ['/', '/manifest.webmanifest', '/icon.svg'];
+const isShellRegistration = () => new URL(sw.registration.scope).pathname === '/';
+
+sw.addEventListener('install', (e: ExtendableEventLike) => {
+  if (isShellRegistration()) e.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).catch(() => undefined));
+  void sw.skipWaiting();
+});
+
+sw.addEventListener('activate', (e: ExtendableEventLike) => {
+  e.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+      if (isShellRegistration()) await sw.clients.claim();
+    })(),
+  );
+});
+
+sw.addEventListener('fetch', (e: FetchEventLike) => {
+  const req = e.request;
+  if (req.method !== 'GET' || !isShellRegistration()) return;
+  const url = new URL(req.url);
+  if (url.origin !== sw.location.origin) return;
+  if (req.mode === 'navigate') {
+    // Network first (a new build wins), the cached shell when there is no network.
+    e.respondWith(
+      fetch(req)
+        .then((res) => {
+          if (res.ok && (url.pathname === '/' || url.pathname === '/pair')) void caches.open(CACHE).then((c) => c.put('/', res.clone()));
+          return res;
+        })
+        .catch(async () => (await caches.match('/')) ?? Response.error()),
+    );
+    return;
+  }
+  if (url.pathname.startsWith('/assets/')) {
+    // Hashed names never change: cache first.
+    e.respondWith(
+      caches.match(req).then(
+        (hit) =>
+          hit ??
+          fetch(req).then((res) => {
+            if (res.ok) void caches.open(CACHE).then((c) => c.put(req, res.clone()));
+            return res;
+          }),
+      ),
+    );
+  }
+});
+
+sw.addEventListener('push', (e: PushEventLike) => {
+  let data: string | undefined;
+  try {
+    data = e.data?.text();
+  } catch {
+    data = undefined;
+  }
+  const n = notificationOf(data);
+  e.waitUntil(sw.registration.showNotification(n.title, { body: n.body, data: { url: n.url }, icon: '/icon.svg', badge: '/icon.svg', tag: n.url }));
+});
+
+sw.addEventListener('notificationclick', (e: NotificationEventLike) => {
+  e.notification.close();
+  const data = e.notification.data as { url?: unknown } | null;
+  const target = new URL(typeof data?.url === 'string' ? data.url : '/', sw.location.origin).href;
+  e.waitUntil(
+    (async () => {
+      const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((w) => new URL(w.url).origin === sw.location.origin);
+      if (open) {
+        await open.navigate(target).catch(() => undefined);
+        await open.focus();
+      } else await sw.clients.openWindow(target);
+    })(),
+  );
+});
