@@ -233,6 +233,8 @@ describe('the desktop app main process', () => {
     expect(o.dataDir).toBe(join(root, 'data'));
     expect(o.codexBin).toBe(process.execPath);
     expect(o.remoteAccess).toEqual({ secretStore: 'auto' });
+    // SSH hosts from ~/.ssh/config, as `codex-host serve` has them (createHost leaves them off without the option).
+    expect(o.ssh).toEqual({});
     expect(o.power?.blocker.name).toBe('Electron powerSaveBlocker');
     expect(o.power?.source.onBattery).toBe(false);
     expect(typeof o.secretStores?.os).toBe('function');
