@@ -4,6 +4,7 @@ import { errorMessage } from '../../shared/util/errors';
 import { useHostModel, useSelect } from '../common/host/HostProvider';
 import { Composer } from '../common/views/Composer';
 import { Icon } from '../common/views/Icon';
+import { folderSuggestions, readLastFolder } from '../common/views/newThreadFolder';
 import { useUi } from './uiContext';
 import { useEnvironmentModels } from './environmentModels';
 import { environmentStatus } from './settings/connections/ssh/sshLabels';
@@ -24,16 +25,9 @@ export function NewThreadScreen({ headerStart }: { readonly headerStart?: ReactN
   // Another host this one controls: the thread runs on its engine, in a folder of that host.
   const controlled = env?.kind === 'remote' ? env : undefined;
   const projects = useRemoteProjects(local.session, remote?.label);
-  const suggestions = useMemo(() => [...new Set([...projects, ...threads.map((t) => t.cwd)])].slice(0, 12), [threads, projects]);
+  const suggestions = useMemo(() => folderSuggestions([...projects, ...threads.map((t) => t.cwd)]), [threads, projects]);
   const remoteState = remote ? environmentStatus(remote) : undefined;
-  const [cwd, setCwd] = useState(() => {
-    if (envId !== 'local') return '';
-    try {
-      return localStorage.getItem(CWD_KEY) ?? '';
-    } catch {
-      return '';
-    }
-  });
+  const [cwd, setCwd] = useState(() => (envId === 'local' ? readLastFolder(CWD_KEY) : ''));
   const [touched, setTouched] = useState(false);
   const effectiveCwd = touched ? cwd : cwd || suggestions[0] || '';
   const [sending, setSending] = useState(false);

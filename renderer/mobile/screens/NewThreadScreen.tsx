@@ -5,6 +5,7 @@ import { errorMessage } from '../../../shared/util/errors';
 import { useHostModel } from '../../common/host/HostProvider';
 import { Composer } from '../../common/views/Composer';
 import { Icon } from '../../common/views/Icon';
+import { folderSuggestions, readLastFolder } from '../../common/views/newThreadFolder';
 import type { HostRuntime } from '../phone/hostRuntime';
 import { goBack, navigate } from '../phoneContext';
 import { ConnectionBanner, IconButton, useHostConnection } from './parts';
@@ -15,14 +16,8 @@ export function NewThreadScreen({ runtime }: { readonly runtime: HostRuntime }) 
   const model = useHostModel();
   const c = useHostConnection(runtime);
   const threads = useStore(model.threadList, (s) => s.threads);
-  const suggestions = useMemo(() => [...new Set(threads.map((t) => t.cwd))].slice(0, 12), [threads]);
-  const [cwd, setCwd] = useState(() => {
-    try {
-      return localStorage.getItem(CWD_KEY + runtime.hostId) ?? '';
-    } catch {
-      return '';
-    }
-  });
+  const suggestions = useMemo(() => folderSuggestions(threads.map((t) => t.cwd)), [threads]);
+  const [cwd, setCwd] = useState(() => readLastFolder(CWD_KEY + runtime.hostId));
   const [touched, setTouched] = useState(false);
   const effectiveCwd = touched ? cwd : cwd || suggestions[0] || '';
   const [sending, setSending] = useState(false);

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { RemoteInfo } from '../../../../../shared/protocol/features/remotesApi';
 import { SshDialog } from '../ssh/SshDialog';
 import type { RemotesStore } from './remotesStore';
+import { FormFooter } from '../FormFooter';
 
 /** Links are `https://…/pair#p=…` (http for loopback and LAN relays); anything else is caught before asking the host. */
 const LINK_SHAPE = /^https?:\/\/\S+\/pair#p=\S+$/;
@@ -62,19 +63,7 @@ export function AddRemoteDialog({ store, onClose, onAdded }: { readonly store: R
           />
           {hint ? <span className="ssh-field-error">{hint}</span> : <span className="ssh-field-hint">A link works once and for a few minutes.</span>}
         </label>
-        {refusal ? (
-          <div className="ssh-form-refusal" role="alert">
-            {refusal}
-          </div>
-        ) : null}
-        <div className="ssh-form-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={adding}>
-            {adding ? 'Connecting…' : 'Add device'}
-          </button>
-        </div>
+        <FormFooter refusal={refusal} onCancel={onClose} submitLabel={adding ? 'Connecting…' : 'Add device'} submitDisabled={adding} />
       </form>
     </SshDialog>
   );

@@ -6,6 +6,8 @@
  */
 import type { RemoteInfo } from '../../../../../shared/protocol/features/remotesApi';
 import { Icon } from '../../../../common/views/Icon';
+import { RowActionError } from '../RowActionError';
+import { RowSwitch } from '../RowSwitch';
 import { HostRowMenu } from '../ssh/HostRowMenu';
 import { dotClass, subtitleTitle } from './remoteLabels';
 import type { RemoteAction } from './remotesStore';
@@ -51,21 +53,14 @@ export function RemoteRow({
           </div>
         </div>
         <div className="ssh-row-controls">
-          <label className={`ssh-switch${busy ? ' is-busy' : ''}`} title={removed ? `${remote.name} removed this computer` : checked ? 'Connected automatically' : 'Not connected'}>
-            <span className="ssh-switch-label">Connect</span>
-            <input
-              type="checkbox"
-              role="switch"
-              aria-label={`Connect ${remote.name}`}
-              aria-busy={busy || undefined}
-              checked={checked && !removed}
-              disabled={busy || removed}
-              onChange={(e) => handlers.onToggle(e.target.checked)}
-            />
-            <span className="ssh-switch-track" aria-hidden="true">
-              <span className="ssh-switch-thumb" />
-            </span>
-          </label>
+          <RowSwitch
+            title={removed ? `${remote.name} removed this computer` : checked ? 'Connected automatically' : 'Not connected'}
+            ariaLabel={`Connect ${remote.name}`}
+            busy={busy}
+            checked={checked && !removed}
+            disabled={removed}
+            onChange={handlers.onToggle}
+          />
           <HostRowMenu
             label={`More for ${remote.name}`}
             items={[
@@ -78,12 +73,7 @@ export function RemoteRow({
         </div>
       </div>
       {actionError ? (
-        <div className="ssh-action-error" role="alert">
-          <span>{actionError}</span>
-          <button type="button" className="btn btn-ghost btn-icon btn-sm" aria-label="Dismiss" onClick={handlers.onDismissError}>
-            <Icon name="x" />
-          </button>
-        </div>
+        <RowActionError message={actionError} onDismiss={handlers.onDismissError} />
       ) : null}
     </li>
   );

@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import type { RemoteInfo } from '../../../../../shared/protocol/features/remotesApi';
 import { SshDialog } from '../ssh/SshDialog';
 import type { RemotesStore } from './remotesStore';
+import { FormFooter } from '../FormFooter';
 
 const MAX_NAME = 64;
 
@@ -35,19 +36,7 @@ export function RenameRemoteDialog({ remote, store, onClose }: { readonly remote
           <input className="input" name="name" value={name} maxLength={MAX_NAME + 16} autoComplete="off" aria-invalid={problem ? true : undefined} onChange={(e) => setName(e.target.value)} />
           {problem ? <span className="ssh-field-error">{problem}</span> : <span className="ssh-field-hint">Only this computer uses it; {remote.details.hostName} keeps its own name.</span>}
         </label>
-        {refusal ? (
-          <div className="ssh-form-refusal" role="alert">
-            {refusal}
-          </div>
-        ) : null}
-        <div className="ssh-form-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={saving || problem !== undefined}>
-            {saving ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormFooter refusal={refusal} onCancel={onClose} submitLabel={saving ? 'Saving…' : 'Save'} submitDisabled={saving || problem !== undefined} />
       </form>
     </SshDialog>
   );

@@ -6,6 +6,7 @@ import { useId, useState } from 'react';
 import type { SshHostInfo } from '../../../../../shared/protocol/features/sshApi';
 import { checkManualHost, type ManualHostErrors, type ManualHostInput } from './manualHostFields';
 import { callSsh, sshErrorText, type SshSessionLike } from './sshApiClient';
+import { FormFooter } from '../FormFooter';
 
 export function ManualHostForm({
   session,
@@ -100,21 +101,7 @@ export function ManualHostForm({
         {field('port', 'Port', '22', 'Optional (22)')}
         {field('identityFile', 'Identity file', '~/.ssh/id_ed25519', 'Optional; else your agent and default keys')}
       </div>
-      {refusal ? (
-        <div className="ssh-form-refusal" role="alert">
-          {refusal}
-        </div>
-      ) : null}
-      <div className="ssh-form-actions">
-        {onCancel ? (
-          <button type="button" className="btn" onClick={onCancel}>
-            Cancel
-          </button>
-        ) : null}
-        <button type="submit" className="btn btn-primary" disabled={saving}>
-          {saving ? 'Saving…' : editing ? 'Save' : 'Add host'}
-        </button>
-      </div>
+      <FormFooter refusal={refusal} onCancel={onCancel} submitLabel={saving ? 'Saving…' : editing ? 'Save' : 'Add host'} submitDisabled={saving} />
     </form>
   );
 }

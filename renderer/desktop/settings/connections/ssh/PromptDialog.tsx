@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import type { SshPrompt } from '../../../../../shared/protocol/features/sshApi';
 import { SshDialog } from './SshDialog';
 import { callSsh, sshErrorText, type SshSessionLike } from './sshApiClient';
+import { FormFooter } from '../FormFooter';
 
 export function PromptDialog({ prompt, session, now = Date.now }: { readonly prompt: SshPrompt; readonly session: Pick<SshSessionLike, 'requestHost'>; readonly now?: () => number }) {
   const [answers, setAnswers] = useState<string[]>(() => prompt.prompts.map(() => ''));
@@ -54,19 +55,7 @@ export function PromptDialog({ prompt, session, now = Date.now }: { readonly pro
             />
           </label>
         ))}
-        {error ? (
-          <div className="ssh-form-refusal" role="alert">
-            {error}
-          </div>
-        ) : null}
-        <div className="ssh-form-actions">
-          <button type="button" className="btn" onClick={cancel}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={sending || left <= 0}>
-            {sending ? 'Sending…' : 'Continue'}
-          </button>
-        </div>
+        <FormFooter refusal={error} onCancel={cancel} submitLabel={sending ? 'Sending…' : 'Continue'} submitDisabled={sending || left <= 0} />
       </form>
     </SshDialog>
   );

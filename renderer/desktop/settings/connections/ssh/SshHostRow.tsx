@@ -6,6 +6,8 @@
  */
 import type { RemoteProject, SshHostInfo } from '../../../../../shared/protocol/features/sshApi';
 import { Icon } from '../../../../common/views/Icon';
+import { RowActionError } from '../RowActionError';
+import { RowSwitch } from '../RowSwitch';
 import { HostErrorNotice } from './HostErrorNotice';
 import { HostRowMenu } from './HostRowMenu';
 import { sshStatus, TONE_CLASS } from './sshLabels';
@@ -70,21 +72,13 @@ export function SshHostRow({
           </div>
         </div>
         <div className="ssh-row-controls">
-          <label className={`ssh-switch${busy ? ' is-busy' : ''}`} title={checked ? 'Disconnect' : 'Connect'}>
-            <span className="ssh-switch-label">Connect</span>
-            <input
-              type="checkbox"
-              role="switch"
-              aria-label={`Connect ${host.name}`}
-              aria-busy={busy || undefined}
-              checked={checked}
-              disabled={busy}
-              onChange={(e) => handlers.onToggle(e.target.checked)}
-            />
-            <span className="ssh-switch-track" aria-hidden="true">
-              <span className="ssh-switch-thumb" />
-            </span>
-          </label>
+          <RowSwitch
+            title={checked ? 'Disconnect' : 'Connect'}
+            ariaLabel={`Connect ${host.name}`}
+            busy={busy}
+            checked={checked}
+            onChange={handlers.onToggle}
+          />
           <HostRowMenu
             label={`More for ${host.name}`}
             items={[
@@ -101,12 +95,7 @@ export function SshHostRow({
         <HostErrorNotice error={host.lastError} trusting={pending === 'trust'} onTrust={handlers.onTrust} />
       ) : null}
       {actionError ? (
-        <div className="ssh-action-error" role="alert">
-          <span>{actionError}</span>
-          <button type="button" className="btn btn-ghost btn-icon btn-sm" aria-label="Dismiss" onClick={handlers.onDismissError}>
-            <Icon name="x" />
-          </button>
-        </div>
+        <RowActionError message={actionError} onDismiss={handlers.onDismissError} />
       ) : null}
       {projects.length ? (
         <ul className="ssh-projects" aria-label={`Projects on ${host.name}`}>
