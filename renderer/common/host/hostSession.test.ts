@@ -5,7 +5,8 @@ import { HostModel } from './hostModel';
 import { HostSession, type SessionStatus } from './hostSession';
 
 const CLIENT = { name: 'test_window', title: 'Test', version: '0' };
-const until = async (cond: () => boolean, ms = 2000) => {
+// A deadline, not a wait: the first host/info parse imports the schema chunk, slow on a loaded machine.
+const until = async (cond: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error('condition not met in time');
