@@ -61,7 +61,8 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
           await startPush({ hub, devices, dataDir, secretStore: host.store, hostId: host.hostId, hostName, subject: o.pushSubject, logger: logger.child('push') }),
         );
         // The embedded relay serves the phone app too (docs/mobile.md), over TLS when given a certificate.
-        const staticHandler = await phoneAppHandlerFromFlags({}, logger.child('relay'));
+        // Read from disk on the first embedded start only (a relay URL needs no app), then reused.
+        let staticHandler: ReturnType<typeof phoneAppHandlerFromFlags> | undefined;
 
         const loaded = await loadRemoteAccessSettings(dataDir);
         if (loaded.problem) logger.warn(loaded.problem);
@@ -99,7 +100,11 @@ export function createRemoteAccess(o: RemoteAccessOptions): HostExtension {
         runtime = store.add(
           new RelayRuntime({
             startEmbedded: async (listen) => {
-              const relay = await startEmbeddedRelay({ dataDir, listen, logger: logger.child('relay'), staticHandler, tls: o.relayTls });
+              staticHandler ??= phoneAppHandlerFromFlags({}, logger.child('relay')).catch((err: unknown) => {
+                staticHandler = undefined; // a failed read is retried on the next start
+                throw err;
+              });
+              const relay = await startEmbeddedRelay({ dataDir, listen, logger: logger.child('relay'), staticHandler: await staticHandler, tls: o.relayTls });
               return { host: relay.host, port: relay.port, tls: o.relayTls !== undefined, dispose: () => relay.dispose() };
             },
             createClient: (relayUrl) =>

@@ -3,27 +3,10 @@
  * message a user can act on (docs/connections-ui.md, "SSH": the texts the UI shows). Messages never
  * carry secrets (passwords, key material); paths to identity files are fine (they stay in the host).
  */
+import { SSH_ERROR_CODE_NAMES } from '../../shared/protocol/features/sshApi.js';
 
-export const SSH_ERROR_CODES = [
-  'config',
-  'resolve',
-  'remote-command',
-  'unsupported-config',
-  'connect',
-  'host-key-unknown',
-  'host-key-changed',
-  'host-key-revoked',
-  'auth',
-  'password-required',
-  'prompt-timeout',
-  'codex-missing',
-  'codex-too-old',
-  'codex-broken',
-  'engine-start',
-  'sign-in',
-  'disconnected',
-  'internal',
-] as const;
+/** The codes, declared once in the host API (shared/protocol/features/sshApi.ts) and re-exported here. */
+export const SSH_ERROR_CODES = SSH_ERROR_CODE_NAMES;
 export type SshErrorCode = (typeof SSH_ERROR_CODES)[number];
 
 /** Codes that will not fix themselves: reconnecting with backoff is pointless until the user acts. */

@@ -3,10 +3,10 @@
  * files that exist in the build answer, so no path in a request can reach anything else on
  * disk. Hashed assets are cached for good, index.html never.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codexHostPackageRoot, readStaticTree } from '../../relay/server/staticTree.js';
 
 export interface StaticFile {
   readonly body: Buffer;
@@ -42,18 +42,8 @@ export class StaticSiteError extends Error {
  * bin) or from source (tsx): the nearest folder up with a package.json is the package root.
  */
 export function defaultUiDistDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'codex-host') return path.join(dir, 'dist', 'renderer', 'desktop');
-      } catch {
-        // not ours; keep looking
-      }
-    }
-    dir = path.dirname(dir);
-  }
+  const root = codexHostPackageRoot(import.meta.url);
+  if (root !== undefined) return path.join(root, 'dist', 'renderer', 'desktop');
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer', 'desktop');
 }
 
@@ -62,31 +52,16 @@ export async function loadStaticSite(root: string): Promise<ReadonlyMap<string, 
   if (!existsSync(path.join(root, 'index.html'))) {
     throw new StaticSiteError(`the UI is not built (no ${path.join(root, 'index.html')}); run \`npm run build\` first`);
   }
-  const files = new Map<string, StaticFile>();
-  let bytes = 0;
-  async function walk(dir: string, urlPrefix: string): Promise<void> {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue;
-      const full = path.join(dir, entry.name);
-      const url = `${urlPrefix}/${entry.name}`;
-      if (entry.isDirectory()) {
-        await walk(full, url);
-        continue;
-      }
-      if (!entry.isFile()) continue;
-      const size = (await stat(full)).size;
-      bytes += size;
-      if (files.size >= MAX_FILES || bytes > MAX_BYTES) throw new StaticSiteError(`${root} holds more than a UI build (over ${MAX_FILES} files or ${MAX_BYTES} bytes)`);
-      const ext = path.extname(entry.name).toLowerCase();
-      const immutable = urlPrefix.startsWith('/assets');
-      files.set(url, {
-        body: await readFile(full),
-        contentType: TYPES[ext] ?? 'application/octet-stream',
-        cacheControl: immutable ? 'public, max-age=31536000, immutable' : 'no-store',
-      });
-    }
-  }
-  await walk(root, '');
+  const files = await readStaticTree<StaticFile>(
+    root,
+    { maxFiles: MAX_FILES, maxBytes: MAX_BYTES },
+    () => new StaticSiteError(`${root} holds more than a UI build (over ${MAX_FILES} files or ${MAX_BYTES} bytes)`),
+    ({ body, ext, dirUrl }) => ({
+      body,
+      contentType: TYPES[ext] ?? 'application/octet-stream',
+      cacheControl: dirUrl.startsWith('/assets') ? 'public, max-age=31536000, immutable' : 'no-store',
+    }),
+  );
   const index = files.get('/index.html');
   if (index) files.set('/', index);
   return files;

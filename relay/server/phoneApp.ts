@@ -6,13 +6,13 @@
  * the usual hardening headers; text files are also kept gzip-compressed for phones on slow
  * networks. Only GET and HEAD are answered.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { pathOf } from './relayHttp.js';
+import { codexHostPackageRoot, readStaticTree } from './staticTree.js';
 
 /** One file of the build, as served. */
 export interface PhoneAppFile {
@@ -87,18 +87,8 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * bin) or from source: the nearest folder up with our package.json is the package root.
  */
 export function defaultPhoneAppDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'codex-host') return path.join(dir, 'dist', 'renderer', 'mobile');
-      } catch {
-        // not ours; keep looking
-      }
-    }
-    dir = path.dirname(dir);
-  }
+  const root = codexHostPackageRoot(import.meta.url);
+  if (root !== undefined) return path.join(root, 'dist', 'renderer', 'mobile');
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'renderer', 'mobile');
 }
 
@@ -107,32 +97,18 @@ export async function loadPhoneApp(root: string): Promise<PhoneApp> {
   if (!existsSync(path.join(root, 'index.html'))) {
     throw new PhoneAppError(`the phone app is not built (no ${path.join(root, 'index.html')}); run \`npm run build\` first`);
   }
-  const files = new Map<string, PhoneAppFile>();
-  let bytes = 0;
-  async function walk(dir: string, prefix: string): Promise<void> {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue;
-      const full = path.join(dir, entry.name);
-      const url = `${prefix}/${entry.name}`;
-      if (entry.isDirectory()) {
-        await walk(full, url);
-        continue;
-      }
-      if (!entry.isFile()) continue;
-      bytes += (await stat(full)).size;
-      if (files.size >= MAX_FILES || bytes > MAX_BYTES) throw new PhoneAppError(`${root} holds more than the phone app (over ${MAX_FILES} files or ${MAX_BYTES} bytes)`);
-      const ext = path.extname(entry.name).toLowerCase();
-      const body = await readFile(full);
-      files.set(url, {
-        body,
-        ...(COMPRESSIBLE.has(ext) && body.length > 512 ? { gzip: gzipSync(body, { level: 9 }) } : {}),
-        contentType: TYPES[ext] ?? 'application/octet-stream',
-        // Hashed assets never change; everything else (index.html, sw.js, the manifest) is re-checked.
-        cacheControl: prefix.startsWith('/assets') ? 'public, max-age=31536000, immutable' : 'no-cache',
-      });
-    }
-  }
-  await walk(root, '');
+  const files = await readStaticTree<PhoneAppFile>(
+    root,
+    { maxFiles: MAX_FILES, maxBytes: MAX_BYTES },
+    () => new PhoneAppError(`${root} holds more than the phone app (over ${MAX_FILES} files or ${MAX_BYTES} bytes)`),
+    ({ body, ext, dirUrl }) => ({
+      body,
+      ...(COMPRESSIBLE.has(ext) && body.length > 512 ? { gzip: gzipSync(body, { level: 9 }) } : {}),
+      contentType: TYPES[ext] ?? 'application/octet-stream',
+      // Hashed assets never change; everything else (index.html, sw.js, the manifest) is re-checked.
+      cacheControl: dirUrl.startsWith('/assets') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    }),
+  );
   const index = files.get('/index.html')!;
   for (const route of PHONE_APP_ROUTES) files.set(route, index);
   return files;
