@@ -359,7 +359,7 @@ describe('one host controls another through the relay', () => {
     const row = await poll('A sees the removal', () => remoteOf(a, b.host.hostId!), (x) => x?.state === 'removed', 15_000);
     expect(row!.label).toBe('Removed by Host B');
     // A client of A that worked on B is told, and the environment is gone.
-    expect((await d.closed).code).toBeGreaterThanOrEqual(1000);
+    expect(await d.closed).toEqual({ code: 1001, reason: `environment "remote:${b.host.hostId}" was removed from this host` });
     const probe = await openWsDriver(a.host.listenUrl!);
     drivers.push(probe);
     const envs = (await probe.request('host/environments/list')) as { environments: { id: string }[] };

@@ -12,11 +12,16 @@ import { PairScreen } from './PairScreen';
 
 afterEach(cleanup);
 
+/** Sockets the phone tried to open, so a test can say nothing was sent. */
+let socketsOpened = 0;
+
 function env(): PhoneEnv {
+  socketsOpened = 0;
   const hosts = new PhoneHosts(memoryStore(), {
     device: { signer: signerFromIdentity(generateIdentity()), name: 'Test phone', platform: 'web', kind: 'phone' },
     aead: nobleAead,
     webSocket: () => {
+      socketsOpened++;
       throw new Error('no network in this test');
     },
   });
@@ -52,6 +57,8 @@ describe('phone screens', () => {
     expect(screen.getByTestId('pair-host-name').textContent).toBe('A very long host name that goes on and on');
     expect(screen.getByTestId('pair-fingerprint').textContent).toMatch(/^([0-9A-F]{4} ){7}[0-9A-F]{4}$/);
     expect(screen.getByText(/^4:5\d$|^5:00$/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Pair' })).toBeTruthy();
+    expect(socketsOpened).toBe(0);
   });
 
   it('turns an expired link into the expired screen, and Done leaves', () => {
