@@ -40,9 +40,25 @@ export function activityOf(status: ThreadStatus): ThreadActivity {
   }
 }
 
+/**
+ * The first message as a one-line title: its markdown marks dropped (a title reads
+ * "plan the release", not "**plan** the release"). Only the common inline forms: a title is
+ * a hint, and anything unusual still reads as text.
+ */
+export function plainPreview(preview: string): string {
+  return preview
+    .replace(/```[^\n]*\n?/g, ' ') // fences, keeping the code
+    .replace(/!?\[([^\]\n]*)\]\([^)\n]*\)/g, '$1') // [text](url), ![alt](src)
+    .replace(/^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)/gm, '') // headings, quotes, list marks
+    .replace(/(\*\*|__)(?=\S)([^\n]*?\S)\1/g, '$2') // **strong**, __strong__
+    .replace(/(^|[^\w*])[*_](?=\S)([^*_\n]*?\S)[*_](?!\w)/g, '$1$2') // *em*, _em_
+    .replace(/~~(?=\S)([^\n]*?\S)~~/g, '$1')
+    .replace(/`([^`\n]+)`/g, '$1');
+}
+
 /** The title a person sees: the thread's name, else its first message, else "New thread". */
 export function threadTitle(t: Pick<Thread, 'name' | 'preview'>): string {
-  const raw = (t.name?.trim() || t.preview?.trim() || '').replace(/\s+/g, ' ');
+  const raw = (t.name?.trim() || plainPreview(t.preview ?? '').trim()).replace(/\s+/g, ' ');
   if (!raw) return 'New thread';
   return raw.length > MAX_TITLE ? `${raw.slice(0, MAX_TITLE)}…` : raw;
 }
