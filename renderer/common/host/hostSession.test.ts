@@ -121,6 +121,28 @@ describe('the host session', () => {
     session.stop();
   });
 
+  it('a close while initializing schedules one retry, not two (the close and the failed initialize both saw it)', async () => {
+    let timers = 0;
+    const hub = fakeHub({
+      'host/environment/select': () => {
+        hub.connections.at(-1)!.close(1006, 'dropped during the handshake');
+        return new Promise(() => {});
+      },
+    });
+    const session = new HostSession({
+      connect: hub.connect,
+      clientInfo: CLIENT,
+      environmentId: 'ssh:box',
+      timers: { setTimeout: () => ((timers += 1), timers), clearTimeout: () => {} },
+    });
+    session.start();
+    await until(() => session.status.kind === 'reconnecting');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(timers).toBe(1);
+    expect(session.status).toMatchObject({ kind: 'reconnecting', attempt: 1, lastError: 'connection closed: dropped during the handshake' });
+    session.stop();
+  });
+
   it('requests fail fast with a clear message while offline', async () => {
     const session = new HostSession({ connect: () => Promise.reject(new Error('cannot reach the host')), clientInfo: CLIENT, initialBackoffMs: 1000 });
     session.start();

@@ -177,7 +177,11 @@ export class HostSession implements EngineRequester {
     try {
       await conn.initialize(this.#o.clientInfo, this.#o.environmentId);
     } catch (err) {
-      if (this.#connection === conn) this.#connection = undefined;
+      // A close during initialize was already handled by the close listener (status set,
+      // retry scheduled): a second retry here would run two attempts side by side.
+      const handledByClose = this.#connection !== conn;
+      if (handledByClose) return;
+      this.#connection = undefined;
       conn.close(1000, 'initialize failed');
       const final = closedInfo ? this.#o.finalClose?.(closedInfo) : undefined;
       if (final) this.#setStatus({ kind: 'refused', reason: final });
