@@ -22,11 +22,15 @@ import { pair, type ControllerSession } from '../../shared/controller/index.js';
 import type { WebSocketFactory } from '../../shared/controller/webSocketLike.js';
 import type { RpcConnection } from '../../shared/rpc/connection.js';
 import { testPhone } from '../fixtures/controller.js';
-import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
+import { FAKE_PATCH_CONTENT, startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
 import { clearShots, launchPhoneBrowser, newPhone, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
 
 const T = 30_000;
-const APPROVAL = 'item/commandExecution/requestApproval';
+/**
+ * The approvals the other device holds unanswered. It must take each kind the test asks for: a
+ * client that refuses a server request answers it (with an error) before the phone can.
+ */
+const APPROVALS = ['item/commandExecution/requestApproval', 'item/fileChange/requestApproval'];
 
 let fake: FakeResponsesServer;
 let relay: TlsRelay;
@@ -118,7 +122,7 @@ beforeAll(async () => {
   const { session } = await pair(await host.pairingLink(), deps, { reconnect: false });
   const rpc = session.rpc;
   other = { session, rpc, requests: [], resolved: [] };
-  rpc.onRequest(APPROVAL, (params, ctx) => new Promise((resolve) => other.requests.push({ id: ctx.id, params: params as ApprovalParams, answer: resolve })));
+  for (const method of APPROVALS) rpc.onRequest(method, (params, ctx) => new Promise((resolve) => other.requests.push({ id: ctx.id, params: params as ApprovalParams, answer: resolve })));
   rpc.onNotification('serverRequest/resolved', (p) => other.resolved.push((p as { requestId: number | string }).requestId));
   await rpc.request('initialize', { clientInfo: { name: 'e2e_other_phone', title: 'Other Phone', version: '0' }, capabilities: null });
   rpc.notify('initialized');
@@ -167,6 +171,23 @@ describe('acting and approvals from the phone', { timeout: 150_000 }, () => {
     await expect.poll(() => lastTurn(pixel).getAttribute('data-status'), { timeout: T }).not.toBe('inProgress');
     expect(existsSync(marker)).toBe(false);
     await shoot(pixel, 'acting-declined');
+  });
+
+  it('a file change outside the project asks with its diff on the card; Decline leaves the file unwritten and the turn goes on', async () => {
+    // Outside the writable roots of the thread's workspace-write sandbox, so the engine asks.
+    const outside = join(host.home.root, 'outside-note.txt');
+    await send(pixel, `PATCH ${outside}`);
+    const card = pixel.getByTestId('approval-card');
+    await card.waitFor({ timeout: T });
+    await expect.poll(() => card.textContent(), { timeout: T }).toContain(FAKE_PATCH_CONTENT);
+    expect(await card.getByRole('button').allTextContents()).toEqual(['Apply', 'Allow edits for this session', 'Decline', 'Decline and stop']);
+    await shoot(pixel, 'acting-file-approval');
+    await card.getByRole('button', { name: 'Decline', exact: true }).tap();
+    await card.waitFor({ state: 'detached', timeout: T });
+    // Not "stop": the turn finishes on its own, the change marked declined, the file never written.
+    await expect.poll(() => lastTurn(pixel).getAttribute('data-status'), { timeout: T }).toBe('completed');
+    await lastTurn(pixel).getByText('Declined edit of 1 file').waitFor({ timeout: T });
+    expect(existsSync(outside)).toBe(false);
   });
 
   it('switches the model and the reasoning effort for the next turn: the model gets them, and the composer keeps them', async () => {
