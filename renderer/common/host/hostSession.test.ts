@@ -186,4 +186,29 @@ describe('the host model (one place that wires notifications and requests into s
     await expect(conn.ask('item/tool/call', { threadId: 'th' })).rejects.toThrow('not supported by this window');
     model.dispose();
   });
+
+  it('drops a card when its turn completes (no serverRequest/resolved needed), keeps the other turns’ cards, and replays none of a lost connection', async () => {
+    const hub = fakeHub({
+      'thread/list': () => ({ data: [], readStates: null, nextCursor: null, backwardsCursor: null }),
+      'model/list': () => ({ data: [], nextCursor: null }),
+    });
+    const session = new HostSession({ connect: hub.connect, clientInfo: CLIENT, initialBackoffMs: 10, random: () => 0.5 });
+    const model = new HostModel(session);
+    session.start();
+    await until(() => session.status.kind === 'online');
+    const conn = hub.connections[0]!;
+    void conn.ask('item/commandExecution/requestApproval', { threadId: 'th', turnId: 'tu-1', itemId: 'a', command: 'ls', availableDecisions: ['accept', 'cancel'] }).catch(() => undefined); // never answered: the connection ends
+    void conn.ask('item/commandExecution/requestApproval', { threadId: 'th', turnId: 'tu-2', itemId: 'b', command: 'pwd', availableDecisions: ['accept', 'cancel'] }).catch(() => undefined); // never answered: the connection ends
+    await until(() => model.approvals.getState().pending.length === 2);
+    conn.notify('turn/completed', { threadId: 'th', turn: { id: 'tu-1', items: [], status: 'interrupted', error: null } });
+    await until(() => model.approvals.getState().pending.length === 1);
+    expect(model.approvals.getState().pending[0]!.turnId).toBe('tu-2');
+    // another thread's turn of the same id leaves this card alone
+    conn.notify('turn/completed', { threadId: 'other', turn: { id: 'tu-2', items: [], status: 'completed', error: null } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(model.approvals.getState().pending).toHaveLength(1);
+    conn.close(1006, 'network gone');
+    await until(() => model.approvals.getState().pending.length === 0);
+    model.dispose();
+  });
 });

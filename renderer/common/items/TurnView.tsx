@@ -65,10 +65,13 @@ export const TurnView = memo(function TurnView({ turn, root, waitingForApproval 
   const running = turn.status === 'inProgress';
   const blocks = groupItems(turn.items);
   const hasAgentOutput = turn.items.some((i) => i.type !== 'userMessage');
+  // Only the newest item can still be streaming: the engine does not complete a message a steer
+  // cut short (the model moved on to a new one), and that message must stop looking "live".
+  const newestId = turn.items[turn.items.length - 1]?.id;
   return (
     <section className="turn" data-testid="turn" data-turn-id={turn.id} data-status={turn.status}>
       {blocks.map((b) =>
-        b.kind === 'commands' ? <CommandGroup key={b.items[0]!.id} commands={b.items} /> : <ItemView key={b.item.id} item={b.item} running={running} root={root} />,
+        b.kind === 'commands' ? <CommandGroup key={b.items[0]!.id} commands={b.items} /> : <ItemView key={b.item.id} item={b.item} running={running && b.item.id === newestId} root={root} />,
       )}
       {turn.plan && turn.plan.steps.length ? <TurnPlanView plan={turn.plan} /> : null}
       {running && waitingForApproval ? (

@@ -5,7 +5,7 @@ import type { ThreadItem } from '../../../shared/protocol/appServer/experimental
 import { DiffView } from '../diff/DiffView';
 import { Markdown } from '../markdown/Markdown';
 import { CommandGroup, type CommandItem } from './CommandGroup';
-import { groupItems } from './TurnView';
+import { groupItems, TurnView } from './TurnView';
 
 afterEach(cleanup);
 
@@ -40,6 +40,20 @@ describe('command executions', () => {
     const msg: ThreadItem = { type: 'agentMessage', id: 'm', text: 'x', moderation: null, phase: null, memoryCitation: null, delivery: null, questions: null };
     const blocks = groupItems([cmd('a', 'ls'), cmd('b', 'pwd'), msg, cmd('c', 'cat x')]);
     expect(blocks.map((b) => (b.kind === 'commands' ? b.items.map((i) => i.id).join('+') : b.item.id))).toEqual(['a+b', 'm', 'c']);
+  });
+});
+
+describe('a running turn', () => {
+  const agent = (id: string, text: string): ThreadItem => ({ type: 'agentMessage', id, text, moderation: null, phase: null, memoryCitation: null, delivery: null, questions: null });
+  const user = (id: string, text: string): ThreadItem => ({ type: 'userMessage', id, clientId: null, content: [{ type: 'text', text, text_elements: [] }] });
+
+  it('shows only its newest message as streaming: one a steer cut short (never completed) is not live any more', () => {
+    const turn = { id: 't', status: 'inProgress' as const, error: null, startedAt: 1, completedAt: null, durationMs: null, items: [user('u1', 'SLOW'), agent('a1', 'slow-1 slow-2'), user('u2', 'and this'), agent('a2', 'slow-1')] };
+    const { container, rerender } = render(<TurnView turn={turn} />);
+    const streaming = () => [...container.querySelectorAll('.msg-agent')].map((e) => e.classList.contains('is-streaming'));
+    expect(streaming()).toEqual([false, true]);
+    rerender(<TurnView turn={{ ...turn, status: 'interrupted' }} />);
+    expect(streaming()).toEqual([false, false]);
   });
 });
 
