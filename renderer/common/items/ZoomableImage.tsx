@@ -1,5 +1,5 @@
 /**
- * An image in a thread that opens full screen on tap or click (issue #9, "images with tap to
+ * An image in a thread that opens full screen on tap or click (docs/mobile.md, "tap to
  * zoom"). The viewer is a native modal <dialog>: it sits in the top layer above the phone's
  * fixed bars, the page behind is inert, Escape closes it (the dialog's `cancel`), and so do the
  * close button and a tap on the dark area around the picture. The picture starts fitted to the
