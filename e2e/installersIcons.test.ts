@@ -2,13 +2,14 @@
  * The app icons in resources/ (scripts/generate-icons.mjs): each committed file is what its
  * platform expects — PNGs of the named sizes, an .icns whose entries are PNGs of their declared
  * sizes, an .ico whose directory matches its PNG images — and they are in step with the SVG
- * source: Chromium renders resources/icon.svg again and it matches icon.png.
+ * source: Chromium renders resources/icon.svg again and it matches icon.png. The phone web app's
+ * PNG icons (renderer/mobile/public/icons/) likewise match their SVGs rendered again.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { ICO_SIZES, LINUX_SIZES, renderSvg, RESOURCES } from '../scripts/generate-icons.mjs';
+import { buildPhoneIcons, ICO_SIZES, LINUX_SIZES, MOBILE, PHONE_ICONS, renderSvg, RESOURCES } from '../scripts/generate-icons.mjs';
 
 const png = (buf: Buffer) => PNG.sync.read(buf);
 
@@ -61,5 +62,18 @@ describe('the app icons', () => {
     for (let i = 0; i < fresh.data.length; i++) diff += Math.abs(fresh.data[i]! - committed.data[i]!);
     // Anti-aliasing may differ by a level here and there between Chromium builds; a changed SVG differs by far more.
     expect(diff / fresh.data.length).toBeLessThan(1);
+  }, 120_000);
+
+  it('include the phone app’s PNG icons, each of its size and in step with its SVG', () => {
+    const fresh = buildPhoneIcons();
+    expect([...fresh.keys()].sort()).toEqual(PHONE_ICONS.map((i) => i.file).sort());
+    for (const { file, size } of PHONE_ICONS) {
+      const committed = png(readFileSync(join(MOBILE, 'public', file)));
+      expect([file, committed.width, committed.height]).toEqual([file, size, size]);
+      const again = png(fresh.get(file)!);
+      let diff = 0;
+      for (let i = 0; i < again.data.length; i++) diff += Math.abs(again.data[i]! - committed.data[i]!);
+      expect(diff / again.data.length).toBeLessThan(1);
+    }
   }, 120_000);
 });

@@ -8,3 +8,6 @@ export function downscale(src: PNG, size: number): PNG;
 export function icns(pngs: Map<number, Buffer>): Buffer;
 export function ico(pngs: Map<number, Buffer>): Buffer;
 export function buildIcons(svgFile?: string): Map<string, Buffer>;
+export const MOBILE: string;
+export const PHONE_ICONS: { file: string; source: string; size: number }[];
+export function buildPhoneIcons(): Map<string, Buffer>;

@@ -4,6 +4,10 @@
 // on a transparent background; smaller sizes are box-filtered from it in premultiplied alpha
 // (pngjs); icon.icns (macOS) and icon.ico (Windows) are written as containers of those PNGs.
 // Outputs: icon.png (1024), icons/<n>x<n>.png (Linux), icon.icns, icon.ico. They are committed.
+// The phone web app's icons come from its own SVGs (renderer/mobile/public/icon.svg, and
+// renderer/mobile/icon-maskable.svg for launchers that cut their own shape, badge.svg for
+// Android's notification badge) into
+// renderer/mobile/public/icons/ (PHONE_ICONS): the PNGs its manifest and iOS need, committed too.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +28,17 @@ const ICNS_TYPES = [
   ['ic10', 1024],
 ];
 export const ICO_SIZES = [16, 24, 32, 48, 64, 128, 256];
+export const MOBILE = join(ROOT, 'renderer', 'mobile');
+/** The phone app's PNG icons: file under renderer/mobile/public/, SVG source under renderer/mobile/, size. */
+export const PHONE_ICONS = [
+  { file: 'icons/icon-192.png', source: 'public/icon.svg', size: 192 },
+  { file: 'icons/icon-512.png', source: 'public/icon.svg', size: 512 },
+  { file: 'icons/maskable-512.png', source: 'icon-maskable.svg', size: 512 },
+  // iOS ignores the manifest's icons and SVG touch icons; it rounds a full-bleed square itself.
+  { file: 'icons/apple-touch-icon.png', source: 'icon-maskable.svg', size: 180 },
+  // Android draws a notification's badge from its alpha channel alone: the mark on transparent.
+  { file: 'icons/badge-96.png', source: 'badge.svg', size: 96 },
+];
 
 /** Renders `svgFile` to a `size`×`size` PNG with Chromium; returns the decoded image. */
 export function renderSvg(svgFile, size = 1024, chromium = process.env.CHROMIUM || '/usr/bin/chromium') {
@@ -128,11 +143,27 @@ export function buildIcons(svgFile = join(RESOURCES, 'icon.svg')) {
   return files;
 }
 
+/** The phone app's icons, keyed by their path under renderer/mobile/public/. */
+export function buildPhoneIcons() {
+  const rendered = new Map();
+  const files = new Map();
+  for (const { file, source, size } of PHONE_ICONS) {
+    if (!rendered.has(source)) rendered.set(source, renderSvg(join(MOBILE, source), 1024));
+    files.set(file, PNG.sync.write(downscale(rendered.get(source), size)));
+  }
+  return files;
+}
+
 function main() {
   mkdirSync(join(RESOURCES, 'icons'), { recursive: true });
   for (const [rel, data] of buildIcons()) {
     writeFileSync(join(RESOURCES, rel), data);
     console.log(`resources/${rel}  ${data.length} bytes`);
+  }
+  mkdirSync(join(MOBILE, 'public', 'icons'), { recursive: true });
+  for (const [rel, data] of buildPhoneIcons()) {
+    writeFileSync(join(MOBILE, 'public', rel), data);
+    console.log(`renderer/mobile/public/${rel}  ${data.length} bytes`);
   }
 }
 

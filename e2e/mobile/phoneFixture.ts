@@ -77,11 +77,12 @@ export interface PhoneHost {
   stop(): Promise<void>;
 }
 
-export async function startPhoneHost(name: string, relay: TlsRelay, fake: FakeResponsesServer): Promise<PhoneHost> {
+/** `extraArgs`: more `serve` flags, e.g. `['--ui']` for a test that also seeds threads through the UI bridge. */
+export async function startPhoneHost(name: string, relay: TlsRelay, fake: FakeResponsesServer, extraArgs: readonly string[] = []): Promise<PhoneHost> {
   const home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: `phone-${name}` });
   const dataDir = join(home.root, 'host-data');
   const env = { ...home.env, NODE_EXTRA_CA_CERTS: relay.cert.certFile };
-  const process_ = await startHostProcess({ dataDir, env, cwd: home.workdir, args: ['--relay', relay.url, '--name', name, '--push-subject', PUSH_SUBJECT] });
+  const process_ = await startHostProcess({ dataDir, env, cwd: home.workdir, args: ['--relay', relay.url, '--name', name, '--push-subject', PUSH_SUBJECT, ...extraArgs] });
   const hostId = process_.hostId ?? /host id:\s+([0-9a-f]{32})/.exec(process_.stdout())?.[1];
   if (!hostId) throw new Error(`serve printed no host id:\n${process_.stdout()}`);
   const cli = async (args: string[]) => {
@@ -118,6 +119,27 @@ export async function launchPhoneBrowser(relay: TlsRelay, extraArgs: readonly st
 }
 
 export type PhoneProfile = 'Pixel 7' | 'iPhone 13';
+
+/**
+ * A phone as a persistent browser profile in `userDataDir` (what `newPhone` makes is an
+ * incognito-like context, from which Chromium never installs an app): same trust, viewport,
+ * touch and notification permission as `newPhone`.
+ */
+export async function launchPhoneProfile(relay: TlsRelay, userDataDir: string, profile: PhoneProfile): Promise<BrowserContext> {
+  const d = devices[profile];
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spkiHash(relay.cert.certFile)}`],
+    headless: true,
+    viewport: d.viewport,
+    userAgent: d.userAgent,
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    colorScheme: 'light',
+    ...(relay.origin.startsWith('https:') ? { permissions: ['notifications'] } : {}),
+  });
+}
 
 /** A phone: the profile's viewport, touch, user agent; notifications allowed for the relay origin. */
 export async function newPhone(browser: Browser, profile: PhoneProfile, origin: string): Promise<{ context: BrowserContext; page: Page }> {

@@ -1,4 +1,4 @@
-/** The views of single thread items: messages, reasoning, plans, file changes, images, tools. */
+/** The views of single thread items: messages, reasoning, plans, file changes, images (tap to zoom), tools. */
 import { memo, useEffect, useState } from 'react';
 import type { ThreadItem } from '../../../shared/protocol/appServer/experimental/v2/ThreadItem';
 import type { UserInput } from '../../../shared/protocol/appServer/experimental/v2/UserInput';
@@ -9,6 +9,7 @@ import type { TurnPlan } from '../stores/threadReducer';
 import { baseName, plural } from '../util/format';
 import { Icon } from '../views/Icon';
 import { Spinner } from '../views/States';
+import { ZoomableImage } from './ZoomableImage';
 
 type Item<T extends ThreadItem['type']> = Extract<ThreadItem, { type: T }>;
 
@@ -30,7 +31,7 @@ export const UserMessageView = memo(function UserMessageView({ item }: { readonl
           <HostImage key={i} path={c.path} align="end" />
         ) : c.type === 'image' && 'url' in c && c.url.startsWith('data:image/') ? (
           <figure key={i} className="image-item" style={{ alignSelf: 'flex-end', margin: 0 }}>
-            <img src={c.url} alt="Attached image" />
+            <ZoomableImage src={c.url} alt="Attached image" />
           </figure>
         ) : null,
       )}
@@ -171,7 +172,7 @@ export function HostImage({ path, align }: { readonly path: string; readonly ali
   }, [model, path]);
   return (
     <figure className="image-item" style={{ margin: 0, alignSelf: align === 'end' ? 'flex-end' : undefined }}>
-      {state.url ? <img src={state.url} alt={baseName(path)} /> : <div className="tool-line">{state.error ? <Icon name="image" /> : <Spinner label="Loading image" />} {baseName(path)}{state.error ? ` (${state.error})` : ''}</div>}
+      {state.url ? <ZoomableImage src={state.url} alt={baseName(path)} /> : <div className="tool-line">{state.error ? <Icon name="image" /> : <Spinner label="Loading image" />} {baseName(path)}{state.error ? ` (${state.error})` : ''}</div>}
       {state.url ? <figcaption className="ellipsis">{baseName(path)}</figcaption> : null}
     </figure>
   );
@@ -183,7 +184,7 @@ export const ImageGenerationView = memo(function ImageGenerationView({ item }: {
   if (src) {
     return (
       <figure className="image-item" style={{ margin: 0 }}>
-        <img src={src} alt={item.revisedPrompt ?? 'Generated image'} />
+        <ZoomableImage src={src} alt={item.revisedPrompt ?? 'Generated image'} />
         {item.revisedPrompt ? <figcaption>{item.revisedPrompt}</figcaption> : null}
       </figure>
     );

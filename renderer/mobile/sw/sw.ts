@@ -35,8 +35,11 @@ interface ServiceWorkerScope {
 }
 
 const sw = self as unknown as ServiceWorkerScope;
-const CACHE = 'codex-phone-shell-v1';
-const SHELL = ['/', '/manifest.webmanifest', '/icon.svg'];
+const CACHE = 'codex-phone-shell-v2';
+const SHELL = ['/', '/manifest.webmanifest', '/icon.svg', '/icons/icon-192.png', '/icons/badge-96.png'];
+/** Android shows neither SVG icons nor a coloured badge: a PNG icon, and the white mark as the badge. */
+const NOTIFICATION_ICON = '/icons/icon-192.png';
+const NOTIFICATION_BADGE = '/icons/badge-96.png';
 const isShellRegistration = () => new URL(sw.registration.scope).pathname === '/';
 
 sw.addEventListener('install', (e: ExtendableEventLike) => {
@@ -93,7 +96,7 @@ sw.addEventListener('push', (e: PushEventLike) => {
     data = undefined;
   }
   const n = notificationOf(data);
-  e.waitUntil(sw.registration.showNotification(n.title, { body: n.body, data: { url: n.url }, icon: '/icon.svg', badge: '/icon.svg', tag: n.url }));
+  e.waitUntil(sw.registration.showNotification(n.title, { body: n.body, data: { url: n.url }, icon: NOTIFICATION_ICON, badge: NOTIFICATION_BADGE, tag: n.url }));
 });
 
 sw.addEventListener('notificationclick', (e: NotificationEventLike) => {

@@ -1,9 +1,10 @@
 /**
- * The labelled **Connect** checkbox switch at the end of a host row (SSH hosts, controlled
- * hosts). `checked` is what the host reports (or the pending change); while `busy` the switch
+ * The labelled checkbox switch in a row: **Connect** at the end of a host row (SSH hosts,
+ * controlled hosts), **Notifications** on a device row. `checked` is what the host reports (or the pending change); while `busy` the switch
  * is disabled and marked busy until the host answers.
  */
 export function RowSwitch({
+  label = 'Connect',
   checked,
   ariaLabel,
   title,
@@ -11,6 +12,8 @@ export function RowSwitch({
   disabled = false,
   onChange,
 }: {
+  /** The visible word before the switch. */
+  readonly label?: string;
   readonly checked: boolean;
   readonly ariaLabel: string;
   readonly title: string;
@@ -20,7 +23,7 @@ export function RowSwitch({
 }) {
   return (
     <label className={`ssh-switch${busy ? ' is-busy' : ''}`} title={title}>
-      <span className="ssh-switch-label">Connect</span>
+      <span className="ssh-switch-label">{label}</span>
       <input
         type="checkbox"
         role="switch"

@@ -1,8 +1,9 @@
 /**
  * "Devices that can control this computer" (connections-ui.md): one row per trusted device with
  * its kind, name (renamed inline: Enter saves, Esc cancels, an empty name is refused),
- * platform, "Connected now" or when it last connected, and when it was paired; "Revoke access"
- * asks first. Results come back as toasts. Kept live by the host's device notifications.
+ * platform, "Connected now" or when it last connected, and when it was paired; a phone's
+ * Notifications switch (DevicePushLine.tsx); "Revoke access" asks first. Results come back as
+ * toasts. Kept live by the host's device notifications.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
@@ -11,6 +12,7 @@ import { Icon } from '../../../../common/views/Icon';
 import { LoadingState } from '../../../../common/views/States';
 import { relativeTime } from '../../../../common/util/format';
 import { Dialog } from '../Dialog';
+import { DevicePushLine } from './DevicePushLine';
 import { useToast } from '../toasts';
 import type { ThisComputerModel } from './thisComputerModel';
 
@@ -196,6 +198,7 @@ function DeviceRow({ model, device, onRevoke }: { readonly model: ThisComputerMo
           </span>
           <span>{pairedOn(device)}</span>
         </div>
+        {device.kind === 'phone' && model.has('push') ? <DevicePushLine model={model} deviceId={device.deviceId} name={device.name} /> : null}
       </div>
       <button type="button" className="btn btn-sm btn-danger" onClick={onRevoke} aria-label={`Revoke access for ${device.name}`}>
         Revoke access

@@ -1,7 +1,7 @@
 /**
  * "Control this computer" (connections-ui.md): the setup state or the trusted devices, the
  * pairing dialog, Allow other devices to connect, Keep this computer awake (when the host has
- * the power feature), the relay, Remote activity and Troubleshooting. Everything shown is what
+ * the power feature), the contact for notifications (the push feature), the relay, Remote activity and Troubleshooting. Everything shown is what
  * the host reports, kept live by its notifications.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -15,6 +15,7 @@ import { DevicesList } from './DevicesList';
 import { KeepAwakeRow } from './KeepAwakeRow';
 import { ListenerSection } from './ListenerSection';
 import { PairingDialog } from './PairingDialog';
+import { PushSubjectRow } from './PushSubjectRow';
 import { RelayChoice } from './RelayChoice';
 import { RemoteActivity } from './RemoteActivity';
 import { ThisComputerModel } from './thisComputerModel';
@@ -86,6 +87,7 @@ function ThisComputer({ session, features }: { readonly session: HostSession; re
         <div className="settings-group">
           <AllowConnectRow model={model} />
           {model.has('power') ? <KeepAwakeRow model={model} /> : null}
+          {model.has('push') ? <PushSubjectRow model={model} /> : null}
         </div>
       </section>
 

@@ -12,6 +12,7 @@ import { createDevicesStore, type DevicesStore } from './devicesStore';
 import { createListenerStore, type ListenerStore } from './listenerStore';
 import { createPairingStore, type PairingStore } from './pairingStore';
 import { createPowerStore, type PowerStore } from './powerStore';
+import { createPushStore, type PushStore } from './pushStore';
 import { createRemoteAccessStore, type RemoteAccessStore } from './remoteAccessStore';
 
 export class ThisComputerModel {
@@ -22,6 +23,7 @@ export class ThisComputerModel {
   readonly audit: AuditStore;
   readonly power: PowerStore;
   readonly listener: ListenerStore;
+  readonly push: PushStore;
   readonly #session: HostSessionLike;
   readonly #features: ReadonlySet<HostFeature | string>;
   // Plain handles, dropped synchronously: a tab that closed must not get one more notification.
@@ -37,6 +39,7 @@ export class ThisComputerModel {
     this.audit = createAuditStore(session);
     this.power = createPowerStore(session);
     this.listener = createListenerStore(session);
+    this.push = createPushStore(session);
   }
 
   /** Whether host/info lists `feature` (a part whose feature is off is not shown). */
@@ -66,6 +69,7 @@ export class ThisComputerModel {
           recheck();
         },
         'host/pairing/expired': ({ pairId, reason }) => this.pairing.getState().expired(pairId, reason),
+        'host/push/changed': (status) => this.push.getState().changed(status),
         'host/remoteAccess/changed': () => {
           void this.remoteAccess.getState().load();
           recheck();
@@ -96,6 +100,7 @@ export class ThisComputerModel {
     if (this.has('audit')) loads.push(this.audit.getState().load());
     if (this.has('power')) loads.push(this.power.getState().load());
     if (this.has('listener')) loads.push(this.listener.getState().load());
+    if (this.has('push')) loads.push(this.push.getState().load());
     await Promise.all(loads);
   }
 }
