@@ -3,10 +3,11 @@
  * or Settings). Below 720 px it becomes one pane at a time with a back button, which is how
  * the shared components are checked at phone width too.
  */
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { Suspense, useEffect, useState, type ReactNode } from 'react';
 import { HostProvider, useHostModel, useSelect, useThreadStore } from '../common/host/HostProvider';
 import { Icon } from '../common/views/Icon';
 import { LoadingState } from '../common/views/States';
+import { preloadableView } from '../common/views/preloadableView';
 import { BlockedScreen, ConnectionBanner } from './ConnectionBanner';
 import { NewThreadScreen } from './NewThreadScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
@@ -19,10 +20,10 @@ const NARROW_QUERY = '(max-width: 720px)';
 
 /**
  * The thread view (messages, markdown, diffs) is its own chunk: the first screen paints
- * without it, and it is fetched right after the window connects, before anyone opens a thread.
+ * without it, and it is fetched soon after the window connects, before anyone opens a thread,
+ * so opening one does not wait for it (preloadableView.tsx says why plain `lazy` would).
  */
-const loadThreadView = () => import('../common/views/ThreadView');
-const ThreadView = lazy(() => loadThreadView().then((m) => ({ default: m.ThreadView })));
+const { preload: loadThreadView, View: ThreadView } = preloadableView(() => import('../common/views/ThreadView').then((m) => m.ThreadView));
 
 function useNarrow(): boolean {
   const [narrow, setNarrow] = useState(() => window.matchMedia(NARROW_QUERY).matches);
@@ -62,7 +63,8 @@ export function App() {
   useEffect(() => {
     if (status.kind !== 'online') return;
     // Fetched once the first screen has settled (parsing it must not delay the thread list).
-    const t = setTimeout(() => void loadThreadView(), 1000);
+    // A failed fetch is tried again when a thread is opened (through Suspense).
+    const t = setTimeout(() => void loadThreadView().catch(() => undefined), 1000);
     return () => clearTimeout(t);
   }, [status.kind]);
 

@@ -10,7 +10,7 @@
  * ```
  */
 import type { Transport } from '../../shared/rpc/transport.js';
-import { openElectronTransport, type PortWindow } from './electronTransport.js';
+import type { PortWindow } from './electronTransport.js';
 
 /** What the preload exposes (and nothing more). */
 export interface CodexHostGlobal {
@@ -32,5 +32,7 @@ export function desktopApp(win: DesktopWindow = window as unknown as DesktopWind
  */
 export function getElectronTransport(win: DesktopWindow = window as unknown as DesktopWindow): Promise<Transport> | undefined {
   if (!desktopApp(win)) return undefined;
-  return openElectronTransport(win);
+  // A chunk of its own: the port's frame schemas bring the schema library (zod, ~23 KB
+  // gzipped), which a browser window's first screen has no use for.
+  return import('./electronTransport.js').then((m) => m.openElectronTransport(win));
 }
