@@ -60,6 +60,8 @@ export interface ProbeReading {
   readonly paints: Readonly<Record<string, readonly number[]>>;
   /** performance mark name → times. */
   readonly marks: Readonly<Record<string, readonly number[]>>;
+  /** Navigation timing: the document's response, and when its scripts had arrived (the last script resource's responseEnd). */
+  readonly nav: { readonly responseStart: number; readonly responseEnd: number; readonly scriptsEnd: number; readonly domInteractive: number };
 }
 
 export function readProbe(page: Page): Promise<ProbeReading> {
@@ -67,7 +69,10 @@ export function readProbe(page: Page): Promise<ProbeReading> {
     const p = window.__benchProbe;
     const marks = {};
     for (const m of performance.getEntriesByType('mark')) (marks[m.name] = marks[m.name] || []).push(m.startTime);
-    return { sockets: p.sockets, sends: p.sends, clicks: p.clicks, paints: p.paints, marks };
+    const n = performance.getEntriesByType('navigation')[0] || {};
+    const scripts = performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.js') && r.startTime <= (n.domInteractive || 0));
+    const nav = { responseStart: n.responseStart, responseEnd: n.responseEnd, domInteractive: n.domInteractive, scriptsEnd: scripts.length ? Math.max(...scripts.map((r) => r.responseEnd)) : NaN };
+    return { sockets: p.sockets, sends: p.sends, clicks: p.clicks, paints: p.paints, marks, nav };
   })()`) as Promise<ProbeReading>;
 }
 
