@@ -16,15 +16,15 @@
  * by the next run (`--reseed` starts over); `--quick` seeds 200 threads and 50 turns (a smoke
  * test of the benchmark itself).
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage, startUiHost, type UiHost } from '../e2e/app/appFixture.js';
-import { connectInitialized, seedThread } from '../e2e/app/bridgeClient.js';
+import { launchBrowser, newPage, startUiHost } from '../e2e/app/appFixture.js';
 import { REPO_ROOT } from '../e2e/fixtures/hostProcess.js';
 import { TEST_OUTPUT_DIR } from '../e2e/fixtures/codexHome.js';
+import { completeSeedCache, openSeedCache, seedThreads, useSeedCacheHome, type SeededMeta } from './lib/seededThreads.js';
 import { fmt, ratio, summarize, table, targetLine } from './lib/stats.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -32,8 +32,6 @@ const RESEED = process.argv.includes('--reseed');
 const THREADS = QUICK ? 200 : 1_000;
 const TURNS = QUICK ? 50 : 200;
 const RUNS = QUICK ? 3 : 7;
-/** More parallel seeders only contend for the two cores (measured: 8 workers seed slower than 2). */
-const SEED_WORKERS = 2;
 const BUDGET_KB = 250;
 const BUDGET_MS = 300;
 const DIST = join(REPO_ROOT, 'dist', 'renderer', 'desktop');
@@ -72,18 +70,6 @@ async function emptyReactPageBytes(): Promise<number> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Creates `count` threads with one turn each, `SEED_WORKERS` at a time, through the bridge. */
-async function seedThreads(ui: UiHost, count: number, cwd: string): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: SEED_WORKERS }, async (_, w) => {
-      const d = await connectInitialized(ui, `bench-seed-${w}`);
-      for (let i = next++; i < count; i = next++) await seedThread(d, cwd, 1, () => `Benchmark thread ${i + 1}: ${'refactor the module '.repeat(2)}`);
-      await d.close();
-    }),
-  );
 }
 
 /**
@@ -164,42 +150,23 @@ async function main(): Promise<void> {
   console.log('');
 
   // The seeded CODEX_HOME lives in a cache folder and is reused by the next run with the same
-  // sizes (threads persist in CODEX_HOME, docs/engine.md §3); only its config.toml is rewritten
-  // for this run's fake model. The threads' folder is the cache's workdir.
-  const cacheDir = join(TEST_OUTPUT_DIR, `bench-renderer-cache-${THREADS}-${TURNS}`);
-  const cacheHome = join(cacheDir, 'codex-home');
-  const cwd = join(cacheDir, 'workdir');
-  let cached: { longThread: string; shortThread: string } | undefined;
-  try {
-    cached = RESEED ? undefined : (JSON.parse(await readFile(join(cacheDir, 'meta.json'), 'utf8')) as { longThread: string; shortThread: string });
-  } catch {
-    cached = undefined;
-  }
-  if (!cached) await rm(cacheDir, { recursive: true, force: true });
-  await mkdir(cacheHome, { recursive: true });
-  await mkdir(cwd, { recursive: true });
-  const ui = await startUiHost('bench-renderer', { deltaMs: 0 }, async (home) => {
-    const config = await readFile(home.configPath, 'utf8');
-    await writeFile(join(cacheHome, 'config.toml'), `${config}\n[projects.${JSON.stringify(cwd)}]\ntrust_level = "trusted"\n`, { mode: 0o600 });
-    home.env.CODEX_HOME = cacheHome;
-  });
+  // sizes (bench/lib/seededThreads.ts, shared with the phone benchmark); only its config.toml is
+  // rewritten for this run's fake model.
+  const cache = await openSeedCache(THREADS, TURNS, RESEED);
+  const ui = await startUiHost('bench-renderer', { deltaMs: 0 }, useSeedCacheHome(cache));
   let browser: Browser | undefined;
-  let seededNow: { longThread: string; shortThread: string } | undefined;
+  let seededNow: SeededMeta | undefined;
   try {
     let longThread: string;
     let shortThread: string;
-    if (cached) {
-      ({ longThread, shortThread } = cached);
-      console.log(`reusing the threads seeded by an earlier run (${cacheDir}; --reseed to start over)\n`);
+    if (cache.meta) {
+      ({ longThread, shortThread } = cache.meta);
+      console.log(`reusing the threads seeded by an earlier run (${cache.dir}; --reseed to start over)\n`);
     } else {
       const t0 = Date.now();
-      await seedThreads(ui, THREADS, cwd);
-      const seed = await connectInitialized(ui, 'bench-seed-long');
-      longThread = await seedThread(seed, cwd, TURNS, (i) => `turn number ${i}`);
-      shortThread = await seedThread(seed, cwd, 1, () => 'a one-turn thread');
-      await seed.close();
+      seededNow = await seedThreads(ui, cache);
+      ({ longThread, shortThread } = seededNow);
       console.log(`seeded ${THREADS + 2} threads (one with ${TURNS} turns) through the engine's API in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-      seededNow = { longThread, shortThread };
     }
 
     browser = await launchBrowser();
@@ -282,7 +249,7 @@ async function main(): Promise<void> {
     await browser?.close();
     await ui.stop();
     // Written once the engine has stopped: a cache is only ever a complete one.
-    if (seededNow) await writeFile(join(cacheDir, 'meta.json'), JSON.stringify(seededNow));
+    if (seededNow) await completeSeedCache(cache, seededNow);
   }
 }
 

@@ -43,10 +43,8 @@ beforeAll(async () => {
   await clearShots('app-');
   fake = await startFakeResponses();
   relay = await startTlsRelay();
-  host = await startPhoneHost('Build Box', relay, fake, ['--ui']);
-  const ui = /ui:\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(host.process.stdout());
-  if (!ui) throw new Error(`serve --ui printed no UI address:\n${host.process.stdout()}`);
-  bridge = await connectInitialized({ origin: ui[1]!, token: ui[2]! });
+  host = await startPhoneHost('Build Box', relay, fake, { ui: true });
+  bridge = await connectInitialized({ origin: host.ui!.origin, token: host.ui!.token });
   // A persistent profile, not a fresh incognito-like context: an app cannot be installed from incognito.
   profileDir = await mkdtemp(join(tmpdir(), 'phone-app-profile-'));
   context = await launchPhoneProfile(relay, profileDir, 'Pixel 7');

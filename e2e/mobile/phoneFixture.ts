@@ -69,6 +69,8 @@ export interface PhoneHost {
   readonly dataDir: string;
   readonly process: HostProcess;
   readonly hostId: string;
+  /** With `ui` (the benchmark's second, local client): the printed UI address, token included. */
+  readonly ui?: { readonly url: string; readonly origin: string; readonly token: string };
   /** A fresh pairing link (`codex-host pair --json`). */
   pairingLink(): Promise<string>;
   /** `codex-host devices --json`: the trusted devices. */
@@ -77,14 +79,26 @@ export interface PhoneHost {
   stop(): Promise<void>;
 }
 
-/** `extraArgs`: more `serve` flags, e.g. `['--ui']` for a test that also seeds threads through the UI bridge. */
-export async function startPhoneHost(name: string, relay: TlsRelay, fake: FakeResponsesServer, extraArgs: readonly string[] = []): Promise<PhoneHost> {
+export interface PhoneHostOptions {
+  /** Also serve the desktop UI (`--ui`): its bridge is a local client of the same hub. */
+  readonly ui?: boolean;
+  /** Changes the home before the host starts (e.g. bench/lib/seededThreads.ts points CODEX_HOME at seeded threads). */
+  readonly prepareHome?: (home: CodexHomeFixture) => Promise<void>;
+}
+
+export async function startPhoneHost(name: string, relay: TlsRelay, fake: FakeResponsesServer, o: PhoneHostOptions = {}): Promise<PhoneHost> {
   const home = await createCodexHome({ modelBaseUrl: fake.baseUrl, label: `phone-${name}` });
+  await o.prepareHome?.(home);
   const dataDir = join(home.root, 'host-data');
   const env = { ...home.env, NODE_EXTRA_CA_CERTS: relay.cert.certFile };
-  const process_ = await startHostProcess({ dataDir, env, cwd: home.workdir, args: ['--relay', relay.url, '--name', name, '--push-subject', PUSH_SUBJECT, ...extraArgs] });
+  const process_ = await startHostProcess({ dataDir, env, cwd: home.workdir, args: ['--relay', relay.url, '--name', name, '--push-subject', PUSH_SUBJECT, ...(o.ui ? ['--ui'] : [])] });
   const hostId = process_.hostId ?? /host id:\s+([0-9a-f]{32})/.exec(process_.stdout())?.[1];
   if (!hostId) throw new Error(`serve printed no host id:\n${process_.stdout()}`);
+  const uiMatch = o.ui ? /ui:\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(process_.stdout()) : null;
+  if (o.ui && !uiMatch) {
+    await process_.stop();
+    throw new Error(`serve --ui printed no UI address:\n${process_.stdout()}`);
+  }
   const cli = async (args: string[]) => {
     const r = await runCliAsync([...args, '--data-dir', dataDir], env);
     if (r.code !== 0) throw new Error(`codex-host ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
@@ -96,6 +110,7 @@ export async function startPhoneHost(name: string, relay: TlsRelay, fake: FakeRe
     dataDir,
     process: process_,
     hostId,
+    ...(uiMatch ? { ui: { url: `${uiMatch[1]}/#token=${uiMatch[2]}`, origin: uiMatch[1]!, token: uiMatch[2]! } } : {}),
     pairingLink: async () => (JSON.parse(await cli(['pair', '--json'])) as { link: string }).link,
     devices: async () => (JSON.parse(await cli(['devices', '--json'])) as { devices: { deviceId: string; name: string; revokedAt: string | null }[] }).devices,
     revoke: (deviceId) => cli(['devices', 'revoke', deviceId]),

@@ -19,7 +19,9 @@ import { loadDeviceKey } from './platform/deviceKey';
 import { renewPush } from './platform/webPush';
 import { memoryStore, openIndexedDbStore, type KeyValueStore } from './platform/kvStore';
 import { PhoneEnvProvider, type PhoneEnv } from './phoneContext';
+import { phoneMark } from './phone/phoneMarks';
 
+phoneMark('codexPhone:boot');
 applyTheme(themeStore.getState().theme);
 const root = createRoot(document.getElementById('root')!);
 
@@ -38,11 +40,13 @@ async function boot(): Promise<void> {
   let storageProblem: string | undefined;
   try {
     kv = await openIndexedDbStore();
+    phoneMark('codexPhone:storage');
   } catch (err) {
     kv = memoryStore();
     storageProblem = `This browser does not let the app store anything (${errorMessage(err)}), so it forgets paired computers when the page closes. Private browsing does this.`;
   }
   const [device, crypto] = await Promise.all([loadDeviceKey(kv), detectCryptoSupport()]);
+  phoneMark('codexPhone:deviceKey');
   const info = deviceInfoOf(navigator.userAgent);
   const hosts = new PhoneHosts(kv, {
     device: { signer: device.signer, name: info.name, platform: info.platform, kind: 'phone' },

@@ -99,7 +99,8 @@ export function HostScreen({ runtime }: { readonly runtime: HostRuntime }) {
         start={<IconButton icon="back" label="All computers" onClick={() => navigate({ kind: 'home' })} />}
         title={runtime.trusted.name}
         subtitle={
-          <span className="appbar-status" data-testid="host-state" data-state={c.state}>
+          // A new element per state (key), so Element Timing reports when "Online" was painted (bench/phoneBench.ts).
+          <span key={c.state} className="appbar-status" data-testid="host-state" data-state={c.state} {...{ elementtiming: `host-state-${c.state}` }}>
             <StatusDot c={c} /> {c.state === 'removed' ? `Removed by ${runtime.trusted.name}` : c.label}
           </span>
         }

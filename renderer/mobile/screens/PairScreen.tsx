@@ -80,7 +80,7 @@ export function PairScreen({ linkText, onDone }: { readonly linkText: string; re
           <span className="pair-hero-icon" aria-hidden="true">
             <Icon name="computer" />
           </span>
-          <h2 className="pair-title">
+          <h2 className="pair-title" {...{ elementtiming: 'pair-preview' }}>
             Pair with <bdi data-testid="pair-host-name">{link.name}</bdi>?
           </h2>
           <p className="pair-lead">This phone will be able to read and start threads on this computer and answer its approvals.</p>

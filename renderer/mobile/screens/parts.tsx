@@ -12,7 +12,10 @@ export function AppBar({ title, subtitle, start, end }: { readonly title: ReactN
     <header className="appbar">
       {start}
       <div className="appbar-main">
-        <h1 className="appbar-title ellipsis">{title}</h1>
+        {/* elementtiming: the phone benchmark reads when a screen was first painted (bench/phoneBench.ts) */}
+        <h1 className="appbar-title ellipsis" {...{ elementtiming: 'appbar-title' }}>
+          {title}
+        </h1>
         {subtitle ? <div className="appbar-subtitle ellipsis">{subtitle}</div> : null}
       </div>
       {end}
