@@ -40,6 +40,8 @@ let pixel: Page;
 let iphone: Page;
 let threadId: string;
 let blockPixel = false;
+/** What the Pixel chose for its turns (model id, reasoning effort). */
+let chosen: { model: string; effort: string } | undefined;
 
 /** The other device: its session, and the approval requests the engine sent it (unanswered until the test says). */
 let other: { session: ControllerSession; rpc: RpcConnection; requests: { id: number | string; params: ApprovalParams; answer(result: unknown): void }[]; resolved: (number | string)[] };
@@ -208,6 +210,7 @@ describe('acting and approvals from the phone', { timeout: 150_000 }, () => {
     await pixel.getByText('Hello from the fake model! You said: Hello with another model').waitFor({ timeout: T });
     const request = fake.requests.find((r) => r.lastUserText === 'Hello with another model' && r.toolOutputs.length === 0);
     expect(request?.body).toMatchObject({ model: next.value, reasoning: { effort } });
+    chosen = { model: next.value, effort };
     // What the phone shows is what it sent, and it stays after a reload.
     await pixel.reload();
     await pixel.getByLabel('Message').waitFor({ timeout: T });
@@ -257,6 +260,9 @@ describe('acting and approvals from the phone', { timeout: 150_000 }, () => {
   it('steers a running turn from an iPhone, then stops it', async () => {
     await pairPhone(iphone);
     await openThread(iphone);
+    // Another device shows what the thread runs with now: the Pixel's choice.
+    await expect.poll(() => iphone.getByRole('combobox', { name: 'Model' }).inputValue(), { timeout: T }).toBe(chosen!.model);
+    expect(await iphone.getByRole('combobox', { name: 'Reasoning effort' }).inputValue()).toBe(chosen!.effort);
     await send(iphone, 'SLOW please');
     const turn = lastTurn(iphone);
     await turn.locator('.msg-agent', { hasText: 'slow-3 ' }).waitFor({ timeout: T });

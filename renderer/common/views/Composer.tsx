@@ -23,6 +23,8 @@ export interface ComposerProps {
   readonly error?: string;
   /** The thread's current model (shown as the default choice). */
   readonly threadModel?: string | null;
+  /** The thread's current reasoning effort (the default effort while its model is chosen). */
+  readonly threadEffort?: ReasoningEffort | null;
   readonly placeholder?: string;
   /** Present for a new thread: the folder field. */
   readonly cwd?: { readonly value: string; readonly onChange: (v: string) => void; readonly suggestions: readonly string[] };
@@ -56,7 +58,10 @@ export function Composer(props: ComposerProps) {
 
   const modelId = choice.model && models.some((m) => m.id === choice.model) ? choice.model : (props.threadModel && models.some((m) => m.id === props.threadModel) ? props.threadModel : models[0]?.id) ?? null;
   const model = useMemo(() => models.find((m) => m.id === modelId), [models, modelId]);
-  const effort = choice.effort && model?.efforts.includes(choice.effort) ? choice.effort : (model?.defaultEffort ?? null);
+  // Without a choice of its own, the effort is the thread's (what its turns run with, whoever
+  // set it: another device, the desktop), else the model's default; never one the model lacks.
+  const threadEffort = modelId === props.threadModel && props.threadEffort && model?.efforts.includes(props.threadEffort) ? props.threadEffort : undefined;
+  const effort = choice.effort && model?.efforts.includes(choice.effort) ? choice.effort : (threadEffort ?? model?.defaultEffort ?? null);
 
   useEffect(() => {
     if (props.autoFocus) ref.current?.focus();

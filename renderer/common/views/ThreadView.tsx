@@ -73,6 +73,7 @@ export function ThreadView({ store, headerStart, offline, onSend, beforeComposer
   const sending = useSelect(store, (s) => s.sending);
   const sendError = useSelect(store, (s) => s.sendError);
   const threadModel = useSelect(store, (s) => s.model);
+  const threadEffort = useSelect(store, (s) => s.effort);
   const threadId = useSelect(store, (s) => s.threadId);
   const allApprovals = useSelect(model.approvals, (s) => s.pending);
   const approvals = useMemo(() => allApprovals.filter((a) => a.threadId === threadId), [allApprovals, threadId]);
@@ -191,6 +192,7 @@ export function ThreadView({ store, headerStart, offline, onSend, beforeComposer
           sending={sending}
           error={sendError}
           threadModel={threadModel}
+          threadEffort={threadEffort}
           disabled={(offline && !onSend) || phase !== 'ready'}
           onSend={onSend ?? ((text, c) => store.getState().send(text, c))}
           onInterrupt={() => void store.getState().interrupt()}
