@@ -209,6 +209,62 @@ describe('Settings > Connections: Control this computer', () => {
     await context.close();
   }, 120_000);
 
+  it('turns a paired phone’s notifications off from its row (the host and the phone see it), follows the phone, and sets the required contact', async () => {
+    const { page, context } = await newPage(browser, { width: 1280, height: 860 });
+    await openThisComputerTab(page);
+    await page.getByTestId('setup-state').getByRole('button', { name: 'Set up Codex mobile' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Set up Codex mobile' });
+    await dialog.getByRole('img', { name: 'Pairing QR code', exact: true }).waitFor({ timeout: T });
+    const phone = testPhone('Pocket Phone');
+    const paired = await pair(await linkFromQr(page), phone.deps, { reconnect: false });
+    sessions.push(paired.session);
+    await page.getByRole('dialog', { name: "You're connected" }).waitFor({ timeout: T });
+    await page.getByRole('button', { name: 'Done' }).click();
+    const rpc = paired.session.rpc;
+    await initialize(rpc);
+    const phoneView = async () => ((await rpc.request('host/push/settings/get', {})) as { configured: boolean; devices: { enabled: boolean; subscribed: boolean }[] });
+
+    // on by default, and the phone has not subscribed yet
+    const row = page.locator(`[data-testid="device-row"][data-device-id="${phone.deviceId}"]`);
+    const sw = row.getByRole('switch', { name: 'Notifications for Pocket Phone' });
+    await sw.waitFor({ timeout: T });
+    expect(await sw.isChecked()).toBe(true);
+    expect(await row.getByTestId('device-push-state').textContent()).toBe('On · not set up on the phone yet');
+    await shot(page, 'notifications-row-1280-light');
+
+    // off from the row: the switch follows the host's answer, and the phone's own view says off
+    await sw.click();
+    await expect.poll(() => sw.isChecked(), { timeout: T }).toBe(false);
+    expect(await row.getByTestId('device-push-state').textContent()).toBe('Off');
+    expect((await phoneView()).devices).toEqual([expect.objectContaining({ enabled: false, subscribed: false })]);
+
+    // the phone turns itself back on: the row follows live (host/push/changed)
+    await rpc.request('host/push/settings/set', { enabled: true });
+    await expect.poll(() => sw.isChecked(), { timeout: T }).toBe(true);
+
+    // the contact subject: not set on this host; a bad one is refused with the host's reason and kept
+    const subjectRow = page.getByTestId('push-subject-row');
+    await subjectRow.scrollIntoViewIfNeeded();
+    expect(await subjectRow.getByTestId('push-subject-state').textContent()).toContain('Not set: no phone gets notifications until it is');
+    expect((await phoneView()).configured).toBe(false);
+    const input = subjectRow.getByRole('textbox', { name: 'Contact for notifications' });
+    await input.fill('ops@example.com');
+    await subjectRow.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => subjectRow.getByRole('alert').textContent(), { timeout: T }).toBe('the contact subject must be a mailto: address or an https: URL');
+    expect(await input.inputValue()).toBe('ops@example.com');
+    await shot(page, 'notifications-subject-refused-1280-light');
+    await input.fill('mailto:ops@example.com');
+    await subjectRow.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => subjectRow.getByTestId('push-subject-state').textContent(), { timeout: T }).toBe('Set to mailto:ops@example.com');
+    expect((await phoneView()).configured).toBe(true);
+
+    // leave the host as the next test expects it: nothing paired
+    await row.getByRole('button', { name: 'Revoke access for Pocket Phone' }).click();
+    await page.getByRole('dialog', { name: 'Revoke access for Pocket Phone?' }).getByRole('button', { name: 'Revoke access' }).click();
+    await page.getByTestId('setup-state').waitFor({ timeout: T });
+    await context.close();
+  }, 120_000);
+
   it('chooses a relay URL (refusing a bad one), pairs through it, shows remote activity, and turning remote access off ends the session', async () => {
     const { page, context } = await newPage(browser, { width: 1280, height: 860 });
     await openThisComputerTab(page);
@@ -315,6 +371,8 @@ describe('Settings > Connections: Control this computer', () => {
         await shot(page, name('devices'));
         await page.getByTestId('allow-connect-row').scrollIntoViewIfNeeded();
         await shot(page, name('settings'));
+        await page.getByTestId('push-subject-row').scrollIntoViewIfNeeded();
+        await shot(page, name('notifications'));
         await page.getByTestId('relay-choice').scrollIntoViewIfNeeded();
         await shot(page, name('relay'));
         await page.getByTestId('listener').scrollIntoViewIfNeeded();
