@@ -3,7 +3,7 @@
  * or Settings). Below 720 px it becomes one pane at a time with a back button, which is how
  * the shared components are checked at phone width too.
  */
-import { Suspense, useEffect, useState, type ReactNode } from 'react';
+import { Suspense, useDeferredValue, useEffect, useState, type ReactNode } from 'react';
 import { HostProvider, useHostModel, useSelect, useThreadStore } from '../common/host/HostProvider';
 import { Icon } from '../common/views/Icon';
 import { LoadingState } from '../common/views/States';
@@ -55,6 +55,10 @@ export function App() {
   const screen = useSelect(ui, (s) => s.screen);
   const theme = useSelect(ui, (s) => s.theme);
   const status = useSelect(model.connection, (s) => s.status);
+  // The main pane follows the connection at a lower priority than the sidebar: when the window
+  // comes online, the thread list's first page (answered a few ms later) paints first instead
+  // of waiting behind the New thread screen's render.
+  const connecting = useDeferredValue(status.kind === 'connecting');
   const narrow = useNarrow();
   // On a narrow screen a remembered thread opens directly (a reload keeps the reader where they were).
   const [listOpen, setListOpen] = useState(() => ui.getState().screen.kind !== 'thread');
@@ -100,7 +104,7 @@ export function App() {
       {showMain ? (
         <main className="main">
           <ConnectionBanner />
-          {status.kind === 'connecting' ? <LoadingState label="Connecting to the host…" /> : main}
+          {connecting ? <LoadingState label="Connecting to the host…" /> : main}
         </main>
       ) : null}
       {narrow && showList ? <ConnectionBannerFloating /> : null}

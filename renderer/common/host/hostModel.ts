@@ -14,6 +14,7 @@ import { createConnectionStore, type ConnectionStore } from '../stores/connectio
 import { createModelsStore, type ModelsStore } from '../stores/modelsStore';
 import { createThreadListStore, type ThreadListStore } from '../stores/threadListStore';
 import { createThreadStore, type ThreadStore } from '../stores/threadStore';
+import { afterNextPaint } from '../util/afterPaint';
 import { fetchEnvironments, fetchHostInfo, subscribeEnvironmentChanges, summarizeEnvironments } from './hostApi';
 import type { HostSession } from './hostSession';
 
@@ -131,8 +132,9 @@ export class HostModel {
     const listed = reconnect || list.phase === 'idle' ? list.loadFirst() : Promise.resolve();
     const opened = [...this.#open.values()].map(({ store }) => store.getState().open());
     // What is on screen comes first; the model list and the host's details (whose parser is a
-    // chunk of its own) follow, so they do not compete with the first paint.
+    // chunk of its own) follow once it is painted, so they do not compete with the first paint.
     await Promise.all([listed, ...opened]);
+    await afterNextPaint();
     if (this.models.getState().phase !== 'ready') void this.models.getState().load();
     try {
       const info = await fetchHostInfo(this.session);

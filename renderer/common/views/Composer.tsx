@@ -70,6 +70,12 @@ export function Composer(props: ComposerProps) {
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
+    // Empty, the box has its natural one-row height: measuring it (scrollHeight forces a
+    // layout of the whole page, ~20 ms on a first screen) would only confirm that.
+    if (!text) {
+      el.style.height = '';
+      return;
+    }
     el.style.height = 'auto';
     el.style.height = `${Math.min(240, el.scrollHeight)}px`;
   }, [text]);
