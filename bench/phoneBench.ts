@@ -33,7 +33,7 @@ import { nodeAead } from '../host/remote-access/nodeAead.js';
 import { pair, resume, type ControllerDeps, type ControllerSession } from '../shared/controller/controllerSession.js';
 import type { TrustedHost } from '../shared/controller/trustedHost.js';
 import { generateIdentity, signerFromIdentity } from '../shared/crypto/identity.js';
-import { firstAfter, PAGE_PROBE, pageClockOffset, pageTimeOrigin, paintOf, readProbe } from './lib/pageProbe.js';
+import { firstAfter, PAGE_PROBE, pageWorkAndWait, type ProbeReading, pageClockOffset, pageTimeOrigin, paintOf, readProbe } from './lib/pageProbe.js';
 import { completeSeedCache, openSeedCache, seedThreads, useSeedCacheHome, type SeededMeta } from './lib/seededThreads.js';
 import { epochNowMs, fmt, ratio, summarize, table, targetLine } from './lib/stats.js';
 
@@ -44,7 +44,12 @@ const threadsArg = argv.indexOf('--threads');
 const THREADS = threadsArg >= 0 ? Number(argv[threadsArg + 1]) : QUICK ? 200 : 1_000;
 /** The cache is the renderer benchmark's: its sizes pair threads with a long thread's turns. */
 const TURNS = threadsArg >= 0 ? 1 : QUICK ? 50 : 200;
-const RUNS = QUICK ? 3 : 7;
+const runsArg = argv.indexOf('--runs');
+const RUNS = runsArg >= 0 ? Number(argv[runsArg + 1]) : QUICK ? 3 : 7;
+/** `--only list,approval` skips the other parts (pairing always runs: the later parts use its phone). */
+const onlyArg = argv.indexOf('--only');
+const ONLY = onlyArg >= 0 ? new Set(argv[onlyArg + 1]!.split(',')) : undefined;
+const runs = (part: string) => !ONLY || ONLY.has(part);
 const PAIR_BUDGET_MS = 1_000;
 const LIST_BUDGET_MS = 300;
 const T = 30_000;
@@ -53,6 +58,7 @@ const HOST_NAME = 'Bench Box';
 const THREAD_LIST_PARAMS = { limit: 50, cursor: null, sortKey: 'updated_at', sortDirection: 'desc', useStateDbOnly: true };
 
 if (!Number.isInteger(THREADS) || THREADS < 1 || THREADS > 100_000) throw new Error('--threads takes a whole number from 1 to 100000');
+if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 100) throw new Error('--runs takes a whole number from 1 to 100');
 
 interface Phone {
   readonly context: BrowserContext;
@@ -82,6 +88,13 @@ async function initialize(session: ControllerSession): Promise<void> {
 }
 
 const median = (xs: readonly number[]) => summarize(xs).median;
+const NO_SPLIT = { work: Number.NaN, wait: Number.NaN };
+
+/** The page's work and its waiting on the first socket it opened in `from` → `until`. */
+function socketSplit(p: ProbeReading, from: number, until: number): { work: number; wait: number } {
+  const s = p.sockets.find((x) => x.created >= from);
+  return s && Number.isFinite(until) ? pageWorkAndWait(s, from, until) : NO_SPLIT;
+}
 const row = (label: string, xs: readonly number[], base?: readonly number[]) => {
   const s = summarize(xs);
   return [label, fmt(s.median, 0), fmt(s.min, 0), fmt(s.max, 0), base ? ratio(s.median, median(base)) : ''];
@@ -100,6 +113,8 @@ interface PairRun {
   readonly connectMark: number;
   readonly resumeSocketOpen: number;
   readonly onlineMark: number;
+  readonly pairSplit: { work: number; wait: number };
+  readonly resumeSplit: { work: number; wait: number };
 }
 
 async function pairOnPhone(phone: Phone, host: PhoneHost): Promise<PairRun> {
@@ -112,15 +127,19 @@ async function pairOnPhone(phone: Phone, host: PhoneHost): Promise<PairRun> {
   const p = await readProbe(page);
   const tap = p.clicks.find((c) => c.testId === 'pair-confirm')?.at ?? Number.NaN;
   const [pairWs, resumeWs] = p.sockets.filter((s) => s.created >= tap);
+  const connectMark = firstAfter(p.marks['codexHost:connect'], tap);
+  const onlineMark = firstAfter(p.marks['codexHost:online'], tap);
   return {
+    pairSplit: socketSplit(p, tap, connectMark),
+    resumeSplit: socketSplit(p, connectMark, onlineMark),
     previewPaint: firstAfter(p.paints['pair-preview'], 0),
     tap,
     onlinePaint,
     pairSocketCreated: pairWs?.created ?? Number.NaN,
     pairSocketOpen: pairWs?.opened ?? Number.NaN,
-    connectMark: firstAfter(p.marks['codexHost:connect'], tap),
+    connectMark,
     resumeSocketOpen: resumeWs?.opened ?? Number.NaN,
-    onlineMark: firstAfter(p.marks['codexHost:online'], tap),
+    onlineMark,
   };
 }
 
@@ -195,8 +214,12 @@ async function benchPairing(browser: Browser, relay: TlsRelay, host: PhoneHost):
     ['pairing socket: TLS + WebSocket to the relay open', fmt(median(f((r) => r.pairSocketOpen - r.pairSocketCreated)), 0), ''],
     ['… open → paired, record stored (pair handshake, IndexedDB)', fmt(median(f((r) => r.connectMark - r.pairSocketOpen)), 0), ''],
     ['pair (the whole first session)', fmt(median(f((r) => r.connectMark - r.tap)), 0), fmt(median(nodeRuns.map((r) => r.pair)), 0)],
+    ['… of which the page\'s own work (crypto, storage, app code)', fmt(median(f((r) => r.pairSplit.work)), 0), ''],
+    ['… of which waiting (socket, relay, host)', fmt(median(f((r) => r.pairSplit.wait)), 0), ''],
     ['resume session: connect → open (TLS + WebSocket)', fmt(median(f((r) => r.resumeSocketOpen - r.connectMark)), 0), ''],
     ['resume + initialize → online', fmt(median(f((r) => r.onlineMark - r.connectMark)), 0), fmt(median(nodeRuns.map((r) => r.resume + r.initialize)), 0)],
+    ['… of which the page\'s own work', fmt(median(f((r) => r.resumeSplit.work)), 0), ''],
+    ['… of which waiting', fmt(median(f((r) => r.resumeSplit.wait)), 0), ''],
     ['online → "Online" painted', fmt(median(f((r) => r.onlinePaint - r.onlineMark)), 0), ''],
   ]));
   console.log(targetLine(median(fromNav) <= PAIR_BUDGET_MS, `link opened → paired ${fmt(median(fromNav), 0)} ms ≤ ${PAIR_BUDGET_MS} ms (from the tap: ${fmt(median(fromTap), 0)} ms)`));
@@ -214,6 +237,12 @@ interface ListRun {
   readonly online: number;
   readonly request: number;
   readonly response: number;
+  readonly responseEnd: number;
+  readonly scriptsEnd: number;
+  readonly boot: number;
+  readonly storage: number;
+  readonly deviceKey: number;
+  readonly resumeSplit: { work: number; wait: number };
 }
 
 async function benchThreadList(phone: Phone, relay: TlsRelay, host: PhoneHost, node: { trusted: TrustedHost; deps: ControllerDeps }): Promise<void> {
@@ -233,6 +262,12 @@ async function benchThreadList(phone: Phone, relay: TlsRelay, host: PhoneHost, n
       online: firstAfter(p.marks['codexHost:online'], 0),
       request: firstAfter(p.marks['codexHost:threadList:request'], 0),
       response: firstAfter(p.marks['codexHost:threadList:response'], 0),
+      responseEnd: p.nav.responseEnd,
+      scriptsEnd: p.nav.scriptsEnd,
+      boot: firstAfter(p.marks['codexPhone:boot'], 0),
+      storage: firstAfter(p.marks['codexPhone:storage'], 0),
+      deviceKey: firstAfter(p.marks['codexPhone:deviceKey'], 0),
+      resumeSplit: socketSplit(p, firstAfter(p.marks['codexHost:connect'], 0), firstAfter(p.marks['codexHost:online'], 0)),
     });
     await page.close();
     const t0 = performance.now();
@@ -251,8 +286,16 @@ async function benchThreadList(phone: Phone, relay: TlsRelay, host: PhoneHost, n
   ]));
   console.log('');
   console.log(table(['where the first row goes (median ms)', 'ms'], [
-    ['navigation start → the session connects (load, start, storage, device key)', fmt(median(f((r) => r.connect)), 0)],
+    ['navigation start → the page\'s response ends', fmt(median(f((r) => r.responseEnd)), 0)],
+    ['… → its scripts have arrived', fmt(median(f((r) => r.scriptsEnd - r.responseEnd)), 0)],
+    ['… → the script starts running (parse, compile, module evaluation)', fmt(median(f((r) => r.boot - r.scriptsEnd)), 0)],
+    ['… → storage open (IndexedDB)', fmt(median(f((r) => r.storage - r.boot)), 0)],
+    ['… → device key and crypto ready', fmt(median(f((r) => r.deviceKey - r.storage)), 0)],
+    ['… → the session connects (first render, paired hosts read)', fmt(median(f((r) => r.connect - r.deviceKey)), 0)],
+    ['navigation start → the session connects', fmt(median(f((r) => r.connect)), 0)],
     ['connect → online (TLS, WebSocket, resume handshake, initialize)', fmt(median(f((r) => r.online - r.connect)), 0)],
+    ['… of which the page\'s own work (handshake crypto, app code)', fmt(median(f((r) => r.resumeSplit.work)), 0)],
+    ['… of which waiting (socket, relay, host, engine)', fmt(median(f((r) => r.resumeSplit.wait)), 0)],
     ['online → thread/list sent', fmt(median(f((r) => r.request - r.online)), 0)],
     ['thread/list sent → answered', fmt(median(f((r) => r.response - r.request)), 0)],
     ['answered → first row painted', fmt(median(f((r) => r.row - r.response)), 0)],
@@ -376,8 +419,8 @@ async function main(): Promise<void> {
     }
     browser = await launchPhoneBrowser(relay);
     const { phone, node } = await benchPairing(browser, relay, host);
-    await benchThreadList(phone, relay, host, node);
-    await benchApproval(phone, relay, host, cache.cwd, node);
+    if (runs('list')) await benchThreadList(phone, relay, host, node);
+    if (runs('approval')) await benchApproval(phone, relay, host, cache.cwd, node);
   } finally {
     await browser?.close();
     await host?.stop();

@@ -20,14 +20,19 @@ export const PAGE_PROBE = `(() => {
   class ProbedWebSocket extends Native {
     constructor(url, protocols) {
       super(url, protocols);
-      const rec = { url: String(url), created: performance.now(), opened: NaN, closed: NaN };
+      const rec = { url: String(url), created: performance.now(), opened: NaN, closed: NaN, events: [] };
+      this.__benchRec = rec;
       probe.sockets.push(rec);
       this.addEventListener('open', () => { rec.opened = performance.now(); });
       this.addEventListener('close', () => { rec.closed = performance.now(); });
+      // The first frames each way (the handshake and the first requests), not a whole session.
+      this.addEventListener('message', () => { if (rec.events.length < 40) rec.events.push({ at: performance.now(), dir: 'in' }); });
     }
     send(data) {
-      probe.sends.push(performance.now());
+      const at = performance.now();
+      probe.sends.push(at);
       if (probe.sends.length > 2000) probe.sends.splice(0, 1000);
+      if (this.__benchRec.events.length < 40) this.__benchRec.events.push({ at, dir: 'out' });
       return super.send(data);
     }
   }
@@ -50,6 +55,8 @@ export interface ProbeSocket {
   readonly created: number;
   readonly opened: number;
   readonly closed: number;
+  /** The socket's first frames, in order: `in` = received, `out` = sent. */
+  readonly events: readonly { at: number; dir: 'in' | 'out' }[];
 }
 
 export interface ProbeReading {
@@ -118,6 +125,34 @@ export function pageTimeOrigin(page: Page): Promise<number> {
 export function lastAfter(xs: readonly number[] | undefined, since: number): number {
   const after = (xs ?? []).filter((x) => x >= since);
   return after.length ? after[after.length - 1]! : Number.NaN;
+}
+
+/**
+ * Splits `from` → `until` of one socket into waiting for the other side (from `from`, or from a
+ * frame sent, to the next frame received: connecting, the relay, the host) and the page's own
+ * work (from a frame received to the next frame it sends, or to `until`: crypto, parsing, the
+ * app's code). Frames sent back to back count their gap as work.
+ */
+export function pageWorkAndWait(s: ProbeSocket, from: number, until: number): { work: number; wait: number } {
+  let work = 0;
+  let wait = 0;
+  let t = from;
+  let waiting = true;
+  for (const e of s.events) {
+    if (e.at < from || e.at > until) continue;
+    if (e.dir === 'in' && waiting) {
+      wait += e.at - t;
+      t = e.at;
+      waiting = false;
+    } else if (e.dir === 'out') {
+      work += e.at - t;
+      t = e.at;
+      waiting = true;
+    }
+  }
+  if (waiting) wait += until - t;
+  else work += until - t;
+  return { work, wait };
 }
 
 /** The first of `xs` at or after `since`, NaN when none. */

@@ -14,6 +14,7 @@ import { App } from './App';
 import { PhoneHosts } from './phone/phoneHosts';
 import { applyTheme, themeStore } from './phone/theme';
 import { detectCryptoSupport } from './platform/cryptoSupport';
+import { warmUpHandshakeCrypto } from './platform/cryptoWarmUp';
 import { deviceInfoOf } from './platform/deviceInfo';
 import { loadDeviceKey } from './platform/deviceKey';
 import { renewPush } from './platform/webPush';
@@ -51,7 +52,11 @@ async function boot(): Promise<void> {
   const hosts = new PhoneHosts(kv, {
     device: { signer: device.signer, name: info.name, platform: info.platform, kind: 'phone' },
     aead: crypto.aead,
-    webSocket: (url) => new WebSocket(url),
+    webSocket: (url) => {
+      const ws = new WebSocket(url);
+      warmUpHandshakeCrypto();
+      return ws;
+    },
     // Subscriptions get renewed by the browser; the host learns the current one on every connect.
     onConnected: (runtime) => {
       if (hosts.record(runtime.hostId)?.notifications) void renewPush(runtime.hostId, runtime.model.session).catch(() => undefined);
