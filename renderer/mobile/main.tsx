@@ -14,7 +14,6 @@ import { App } from './App';
 import { PhoneHosts } from './phone/phoneHosts';
 import { applyTheme, themeStore } from './phone/theme';
 import { detectCryptoSupport } from './platform/cryptoSupport';
-import { warmUpHandshakeCrypto } from './platform/cryptoWarmUp';
 import { deviceInfoOf } from './platform/deviceInfo';
 import { loadDeviceKey } from './platform/deviceKey';
 import { renewPush } from './platform/webPush';
@@ -52,11 +51,7 @@ async function boot(): Promise<void> {
   const hosts = new PhoneHosts(kv, {
     device: { signer: device.signer, name: info.name, platform: info.platform, kind: 'phone' },
     aead: crypto.aead,
-    webSocket: (url) => {
-      const ws = new WebSocket(url);
-      warmUpHandshakeCrypto();
-      return ws;
-    },
+    webSocket: (url) => new WebSocket(url),
     // Subscriptions get renewed by the browser; the host learns the current one on every connect.
     onConnected: (runtime) => {
       if (hosts.record(runtime.hostId)?.notifications) void renewPush(runtime.hostId, runtime.model.session).catch(() => undefined);
