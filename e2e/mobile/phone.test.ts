@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
 import { PushServiceFixture } from '../fixtures/pushService.js';
-import { clearShots, launchPhoneBrowser, newPhone, PUSH_SUBJECT, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
+import { clearShots, launchPhoneBrowser, newPhone, PUSH_SUBJECT, routeRelay, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
 
 const T = 30_000;
 
@@ -36,21 +36,6 @@ let blockPhone = false;
 
 /** Groups a host id the way the pairing screen shows its fingerprint. */
 const fingerprint = (hostId: string) => hostId.toUpperCase().match(/.{4}/g)!.join(' ');
-
-/** The phone's sessions go through here, so the test can cut its network like a tunnel would. */
-async function routeRelay(page: Page): Promise<void> {
-  await page.routeWebSocket(/\/v1\/connect\?/, (ws) => {
-    if (blockPhone) {
-      ws.close({ code: 1006, reason: 'network unreachable' });
-      return;
-    }
-    const server = ws.connectToServer();
-    ws.onMessage((m) => server.send(m));
-    server.onMessage((m) => ws.send(m));
-    server.onClose((code, reason) => ws.close({ code, reason }));
-    ws.onClose((code, reason) => server.close({ code, reason }));
-  });
-}
 
 /** Makes the page's PushManager hand out loopback push-service subscriptions (see the file comment). */
 async function usePushStandIn(page: Page): Promise<void> {
@@ -103,7 +88,7 @@ beforeAll(async () => {
   [buildBox, laptop] = await Promise.all([startPhoneHost('Build Box', relay, fake), startPhoneHost('Studio Laptop', relay, fake)]);
   browser = await launchPhoneBrowser(relay);
   pixel = (await newPhone(browser, 'Pixel 7', relay.origin)).page;
-  await routeRelay(pixel);
+  await routeRelay(pixel, () => blockPhone);
   await usePushStandIn(pixel);
 }, 180_000);
 

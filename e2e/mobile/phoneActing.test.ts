@@ -23,7 +23,7 @@ import type { WebSocketFactory } from '../../shared/controller/webSocketLike.js'
 import type { RpcConnection } from '../../shared/rpc/connection.js';
 import { testPhone } from '../fixtures/controller.js';
 import { FAKE_PATCH_CONTENT, startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
-import { clearShots, launchPhoneBrowser, newPhone, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
+import { clearShots, launchPhoneBrowser, newPhone, routeRelay, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
 
 const T = 30_000;
 /**
@@ -61,21 +61,6 @@ function labelOf(d: string | Record<string, { execpolicy_amendment?: string[] }>
   if (d === 'cancel') return 'Decline and stop';
   if (typeof d === 'object' && 'acceptWithExecpolicyAmendment' in d) return `Always allow “${d.acceptWithExecpolicyAmendment!.execpolicy_amendment!.join(' ')}”`;
   throw new Error(`the test does not know the decision ${JSON.stringify(d)}`);
-}
-
-/** The phone's sessions go through here, so the test can cut its network. */
-async function routeRelay(page: Page, blocked: () => boolean): Promise<void> {
-  await page.routeWebSocket(/\/v1\/connect\?/, (ws) => {
-    if (blocked()) {
-      ws.close({ code: 1006, reason: 'network unreachable' });
-      return;
-    }
-    const server = ws.connectToServer();
-    ws.onMessage((m) => server.send(m));
-    server.onMessage((m) => ws.send(m));
-    server.onClose((code, reason) => ws.close({ code, reason }));
-    ws.onClose((code, reason) => server.close({ code, reason }));
-  });
 }
 
 async function waitOnline(page: Page): Promise<void> {

@@ -141,32 +141,42 @@ export type PhoneProfile = 'Pixel 7' | 'iPhone 13';
  * touch and notification permission as `newPhone`.
  */
 export async function launchPhoneProfile(relay: TlsRelay, userDataDir: string, profile: PhoneProfile): Promise<BrowserContext> {
-  const d = devices[profile];
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spkiHash(relay.cert.certFile)}`],
     headless: true,
-    viewport: d.viewport,
-    userAgent: d.userAgent,
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    colorScheme: 'light',
+    ...phoneContextOptions(profile),
     ...(relay.origin.startsWith('https:') ? { permissions: ['notifications'] } : {}),
+  });
+}
+
+/** What makes a browser context a phone of the profile: viewport, user agent, touch, light theme. */
+function phoneContextOptions(profile: PhoneProfile) {
+  const d = devices[profile];
+  return { viewport: d.viewport, userAgent: d.userAgent, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light' as const };
+}
+
+/**
+ * Sends the page's relay sessions through the test, so it can cut the phone's network like a
+ * tunnel would: while `blocked()` holds, a new session fails as unreachable.
+ */
+export async function routeRelay(page: Page, blocked: () => boolean): Promise<void> {
+  await page.routeWebSocket(/\/v1\/connect\?/, (ws) => {
+    if (blocked()) {
+      ws.close({ code: 1006, reason: 'network unreachable' });
+      return;
+    }
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => ws.send(m));
+    server.onClose((code, reason) => ws.close({ code, reason }));
+    ws.onClose((code, reason) => server.close({ code, reason }));
   });
 }
 
 /** A phone: the profile's viewport, touch, user agent; notifications allowed for the relay origin. */
 export async function newPhone(browser: Browser, profile: PhoneProfile, origin: string): Promise<{ context: BrowserContext; page: Page }> {
-  const d = devices[profile];
-  const context = await browser.newContext({
-    viewport: d.viewport,
-    userAgent: d.userAgent,
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    colorScheme: 'light',
-  });
+  const context = await browser.newContext(phoneContextOptions(profile));
   // Only a secure origin can be granted notifications (plain http has none to grant).
   if (origin.startsWith('https:')) await context.grantPermissions(['notifications'], { origin });
   const page = await context.newPage();
