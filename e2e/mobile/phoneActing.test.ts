@@ -14,6 +14,7 @@
  * leaves when its turn ends. Screens go to test-results/screens/mobile/acting-*.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,7 +97,11 @@ beforeAll(async () => {
   await clearShots('acting-');
   fake = await startFakeResponses({ slowDeltaMs: 150, slowDeltaCount: 60 });
   relay = await startTlsRelay();
-  host = await startPhoneHost('Build Box', relay, fake);
+  // The engine lets a patch write anywhere under /tmp without asking, and a clean clone's test
+  // folders can live there: only the project folder stays writable, so "outside the project" asks.
+  host = await startPhoneHost('Build Box', relay, fake, {
+    prepareHome: (home) => appendFile(home.configPath, '\n[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n'),
+  });
   browser = await launchPhoneBrowser(relay);
   pixel = (await newPhone(browser, 'Pixel 7', relay.origin)).page;
   await routeRelay(pixel, () => blockPixel);
