@@ -10,6 +10,7 @@ import { createRoot } from 'react-dom/client';
 import '../common/styles/common.css';
 import './mobile.css';
 import { errorMessage } from '../../shared/util/errors';
+import { perfMark } from '../common/util/perfMark';
 import { App } from './App';
 import { PhoneHosts } from './phone/phoneHosts';
 import { applyTheme, themeStore } from './phone/theme';
@@ -19,9 +20,8 @@ import { loadDeviceKey } from './platform/deviceKey';
 import { renewPush } from './platform/webPush';
 import { memoryStore, openIndexedDbStore, type KeyValueStore } from './platform/kvStore';
 import { PhoneEnvProvider, type PhoneEnv } from './phoneContext';
-import { phoneMark } from './phone/phoneMarks';
 
-phoneMark('codexPhone:boot');
+perfMark('codexPhone:boot');
 applyTheme(themeStore.getState().theme);
 const root = createRoot(document.getElementById('root')!);
 
@@ -40,13 +40,13 @@ async function boot(): Promise<void> {
   let storageProblem: string | undefined;
   try {
     kv = await openIndexedDbStore();
-    phoneMark('codexPhone:storage');
+    perfMark('codexPhone:storage');
   } catch (err) {
     kv = memoryStore();
     storageProblem = `This browser does not let the app store anything (${errorMessage(err)}), so it forgets paired computers when the page closes. Private browsing does this.`;
   }
   const [device, crypto] = await Promise.all([loadDeviceKey(kv), detectCryptoSupport()]);
-  phoneMark('codexPhone:deviceKey');
+  perfMark('codexPhone:deviceKey');
   const info = deviceInfoOf(navigator.userAgent);
   const hosts = new PhoneHosts(kv, {
     device: { signer: device.signer, name: info.name, platform: info.platform, kind: 'phone' },

@@ -1,6 +1,6 @@
 /**
  * Named moments in the page's performance timeline (`performance.mark`), so the renderer
- * benchmark (bench/rendererBench.ts) can split a first paint into connect, list request and
+ * benchmarks (bench/rendererBench.ts, bench/phoneBench.ts) can split a first paint into connect, list request and
  * render. Free when nobody reads them; absent in environments without `performance`.
  */
 export type PerfMarkName =
@@ -9,7 +9,11 @@ export type PerfMarkName =
   | 'codexHost:threadList:request'
   | 'codexHost:threadList:response'
   | 'codexHost:thread:resume'
-  | 'codexHost:thread:resumed';
+  | 'codexHost:thread:resumed'
+  // the phone app's start-up (bench/phoneBench.ts): script running, storage open, device key loaded
+  | 'codexPhone:boot'
+  | 'codexPhone:storage'
+  | 'codexPhone:deviceKey';
 
 export function perfMark(name: PerfMarkName): void {
   try {
