@@ -23,16 +23,26 @@ export const CHROMIUM_ARGS = [
 ];
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results', 'screens');
 
-export interface UiHost {
+export interface UiHost extends PrintedUiAddress {
   readonly fake: FakeResponsesServer;
   readonly home: CodexHomeFixture;
   readonly host: HostProcess;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+export interface PrintedUiAddress {
   /** The printed URL, token included. */
   readonly url: string;
   readonly origin: string;
   readonly token: string;
-  readonly dataDir: string;
-  stop(): Promise<void>;
+}
+
+/** The UI address `codex-host serve --ui` printed (its URL, origin and token); throws when there is none. */
+export function printedUiAddress(stdout: string): PrintedUiAddress {
+  const m = /ui:\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(stdout);
+  if (!m) throw new Error(`serve --ui printed no UI address:\n${stdout}`);
+  return { url: `${m[1]}/#token=${m[2]}`, origin: m[1]!, token: m[2]! };
 }
 
 /** Starts fake model → CODEX_HOME → `codex-host serve --ui --no-remote` and reads the printed UI address. */
@@ -42,18 +52,18 @@ export async function startUiHost(label: string, fakeOptions: FakeResponsesOptio
   await prepareHome?.(home);
   const dataDir = join(home.root, 'host-data');
   const host = await startHostProcess({ dataDir, env: home.env, cwd: home.workdir, args: ['--ui', '--no-remote'] });
-  const m = /ui:\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(host.stdout());
-  if (!m) {
+  let ui: PrintedUiAddress;
+  try {
+    ui = printedUiAddress(host.stdout());
+  } catch (err) {
     await host.stop();
-    throw new Error(`serve --ui printed no UI address:\n${host.stdout()}`);
+    throw err;
   }
   return {
     fake,
     home,
     host,
-    url: `${m[1]}/#token=${m[2]}`,
-    origin: m[1]!,
-    token: m[2]!,
+    ...ui,
     dataDir,
     async stop() {
       await host.stop();

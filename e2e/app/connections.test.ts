@@ -16,7 +16,7 @@ import type { RpcConnection } from '../../shared/rpc/connection.js';
 import { testPhone } from '../fixtures/controller.js';
 import { useStack } from '../fixtures/stack.js';
 import { startRelayProcess, type RelayProcess } from '../fixtures/relayProcess.js';
-import { launchBrowser, newPage, screenshot } from './appFixture.js';
+import { launchBrowser, newPage, printedUiAddress, screenshot } from './appFixture.js';
 
 // jsqr is CommonJS whose typings say `export default`: load it the way Node does.
 const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default;
@@ -100,9 +100,7 @@ async function waitUntil(what: string, check: () => boolean, ms = 5000): Promise
 
 beforeAll(async () => {
   relay = await startRelayProcess();
-  const m = /ui:\s+(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(stack.host.stdout());
-  if (!m) throw new Error(`serve --ui printed no UI address:\n${stack.host.stdout()}`);
-  url = m[1]!;
+  url = printedUiAddress(stack.host.stdout()).url;
   browser = await launchBrowser();
 }, 120_000);
 

@@ -21,7 +21,7 @@ import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeRe
 import { REPO_ROOT, runCliAsync, startHostProcess, type HostProcess } from '../fixtures/hostProcess.js';
 import { startRelayProcess, type RelayProcess } from '../fixtures/relayProcess.js';
 import { openWsDriver } from '../fixtures/wsDriver.js';
-import { launchBrowser, newPage } from './appFixture.js';
+import { launchBrowser, newPage, printedUiAddress } from './appFixture.js';
 
 const UI_TIMEOUT = 45_000;
 const SHOTS = join(REPO_ROOT, 'test-results', 'screens', 'remotes');
@@ -120,9 +120,7 @@ beforeAll(async () => {
   relay = await startRelayProcess();
   b = await startSide('Host B', 'od-b', ['--listen', 'ws://127.0.0.1:0']);
   const side = await startSide('Host A', 'od-a', ['--ui']);
-  const m = /ui:\s+(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(side.host.stdout());
-  if (!m) throw new Error(`serve --ui printed no UI address:\n${side.host.stdout()}`);
-  a = { ...side, url: m[1]! };
+  a = { ...side, url: printedUiAddress(side.host.stdout()).url };
   browser = await launchBrowser();
 }, 180_000);
 

@@ -21,7 +21,7 @@ import { ENGINE_VERSION } from '../fixtures/engineVersion.js';
 import type { HostProcess } from '../fixtures/hostProcess.js';
 import { useStack } from '../fixtures/stack.js';
 import { createTestUser, giveTo, hostKeyFingerprint, isRoot, removeTestUser, sshConfigText, startSshd, type SshdFixture, type TestUser } from '../fixtures/sshd.js';
-import { launchBrowser, newPage, SCREENSHOT_DIR } from './appFixture.js';
+import { launchBrowser, newPage, printedUiAddress, SCREENSHOT_DIR } from './appFixture.js';
 
 if (!isRoot) console.warn('[sshTab.test] skipped: needs root to create login users for the test sshd (run npm test as root, as CI does)');
 
@@ -132,9 +132,7 @@ describe.skipIf(!isRoot)('the SSH tab in a browser, against a real sshd', { time
     fingerprint = await hostKeyFingerprint(sshd);
     await rm(SHOTS, { recursive: true, force: true });
     browser = await launchBrowser();
-    const m = /ui:\s+(http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(host.stdout());
-    if (!m) throw new Error(`serve --ui printed no UI address:\n${host.stdout()}`);
-    uiUrl = m[1]!;
+    uiUrl = printedUiAddress(host.stdout()).url;
     ({ page } = await newPage(browser, { width: 1280, height: 800 }));
     await page.goto(uiUrl);
     await page.getByTestId('new-thread').waitFor({ timeout: UI_TIMEOUT });

@@ -12,7 +12,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { makeTestCertificate, type TestCertificate } from '../../relay/testing/testCertificate.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, SCREENSHOT_DIR } from '../app/appFixture.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, printedUiAddress, SCREENSHOT_DIR, type PrintedUiAddress } from '../app/appFixture.js';
 import { createCodexHome, type CodexHomeFixture } from '../fixtures/codexHome.js';
 import type { FakeResponsesServer } from '../fixtures/fakeResponses.js';
 import { runCliAsync, startHostProcess, type HostProcess } from '../fixtures/hostProcess.js';
@@ -70,7 +70,7 @@ export interface PhoneHost {
   readonly process: HostProcess;
   readonly hostId: string;
   /** With `ui` (the benchmark's second, local client): the printed UI address, token included. */
-  readonly ui?: { readonly url: string; readonly origin: string; readonly token: string };
+  readonly ui?: PrintedUiAddress;
   /** A fresh pairing link (`codex-host pair --json`). */
   pairingLink(): Promise<string>;
   /** `codex-host devices --json`: the trusted devices. */
@@ -94,10 +94,12 @@ export async function startPhoneHost(name: string, relay: TlsRelay, fake: FakeRe
   const process_ = await startHostProcess({ dataDir, env, cwd: home.workdir, args: ['--relay', relay.url, '--name', name, '--push-subject', PUSH_SUBJECT, ...(o.ui ? ['--ui'] : [])] });
   const hostId = process_.hostId ?? /host id:\s+([0-9a-f]{32})/.exec(process_.stdout())?.[1];
   if (!hostId) throw new Error(`serve printed no host id:\n${process_.stdout()}`);
-  const uiMatch = o.ui ? /ui:\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/.exec(process_.stdout()) : null;
-  if (o.ui && !uiMatch) {
+  let ui: PrintedUiAddress | undefined;
+  try {
+    ui = o.ui ? printedUiAddress(process_.stdout()) : undefined;
+  } catch (err) {
     await process_.stop();
-    throw new Error(`serve --ui printed no UI address:\n${process_.stdout()}`);
+    throw err;
   }
   const cli = async (args: string[]) => {
     const r = await runCliAsync([...args, '--data-dir', dataDir], env);
@@ -110,7 +112,7 @@ export async function startPhoneHost(name: string, relay: TlsRelay, fake: FakeRe
     dataDir,
     process: process_,
     hostId,
-    ...(uiMatch ? { ui: { url: `${uiMatch[1]}/#token=${uiMatch[2]}`, origin: uiMatch[1]!, token: uiMatch[2]! } } : {}),
+    ...(ui ? { ui } : {}),
     pairingLink: async () => (JSON.parse(await cli(['pair', '--json'])) as { link: string }).link,
     devices: async () => (JSON.parse(await cli(['devices', '--json'])) as { devices: { deviceId: string; name: string; revokedAt: string | null }[] }).devices,
     revoke: (deviceId) => cli(['devices', 'revoke', deviceId]),
