@@ -28,7 +28,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { connectInitialized } from '../e2e/app/bridgeClient.js';
 import { startFakeResponses, type FakeResponsesServer } from '../e2e/fixtures/fakeResponses.js';
 import type { WireMessage, WsDriver } from '../e2e/fixtures/wsDriver.js';
-import { launchPhoneBrowser, newPhone, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from '../e2e/mobile/phoneFixture.js';
+import { launchPhoneBrowser, newPhone, startPhoneHost, startTlsRelay, waitHostOnline, type PhoneHost, type TlsRelay } from '../e2e/mobile/phoneFixture.js';
 import { nodeAead } from '../host/remote-access/nodeAead.js';
 import { pair, resume, type ControllerDeps, type ControllerSession } from '../shared/controller/controllerSession.js';
 import type { TrustedHost } from '../shared/controller/trustedHost.js';
@@ -122,7 +122,7 @@ async function pairOnPhone(phone: Phone, host: PhoneHost): Promise<PairRun> {
   const { page } = phone;
   await page.goto(link);
   await page.getByTestId('pair-confirm').tap({ timeout: T });
-  await page.locator(`[data-testid="host-screen"][data-host-id="${host.hostId}"] [data-testid="host-state"][data-state="online"]`).waitFor({ timeout: T });
+  await waitHostOnline(page, host.hostId, T);
   const onlinePaint = await paintOf(page, 'host-state-online');
   const p = await readProbe(page);
   const tap = p.clicks.find((c) => c.testId === 'pair-confirm')?.at ?? Number.NaN;

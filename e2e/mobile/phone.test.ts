@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
 import { PushServiceFixture } from '../fixtures/pushService.js';
-import { clearShots, launchPhoneBrowser, newPhone, PUSH_SUBJECT, routeRelay, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
+import { clearShots, launchPhoneBrowser, newPhone, PUSH_SUBJECT, routeRelay, shoot, startPhoneHost, startTlsRelay, waitHostOnline, type PhoneHost, type TlsRelay } from './phoneFixture.js';
 
 const T = 30_000;
 
@@ -64,10 +64,6 @@ async function hostCard(page: Page, hostId: string) {
   return page.locator(`[data-testid="host-card"][data-host-id="${hostId}"]`);
 }
 
-async function waitOnline(page: Page, hostId: string): Promise<void> {
-  await page.locator(`[data-testid="host-screen"][data-host-id="${hostId}"] [data-testid="host-state"][data-state="online"]`).waitFor({ timeout: T });
-}
-
 async function pairFromLink(page: Page, link: string, host: PhoneHost, shotName?: string): Promise<void> {
   await page.goto(link);
   await page.getByTestId('pair-preview').waitFor({ timeout: T });
@@ -77,7 +73,7 @@ async function pairFromLink(page: Page, link: string, host: PhoneHost, shotName?
   expect(page.url()).not.toContain('#p=');
   if (shotName) await shoot(page, shotName);
   await page.getByTestId('pair-confirm').tap();
-  await waitOnline(page, host.hostId);
+  await waitHostOnline(page, host.hostId);
 }
 
 beforeAll(async () => {
@@ -145,7 +141,7 @@ describe('the phone web client against a real relay and real hosts', { timeout: 
 
   it('starts a thread and shows the fake model’s answer as it streams, then lists the thread', async () => {
     await pixel.goto(`${relay.origin}/#/hosts/${buildBox.hostId}`);
-    await waitOnline(pixel, buildBox.hostId);
+    await waitHostOnline(pixel, buildBox.hostId);
     await shoot(pixel, 'threads-empty');
     await pixel.getByTestId('new-thread').tap();
     await pixel.getByLabel('Folder to work in').fill(buildBox.home.workdir);
@@ -275,7 +271,7 @@ describe('the phone web client against a real relay and real hosts', { timeout: 
     await shoot(iphone, 'threads-iphone');
     await iphone.getByRole('button', { name: 'All computers' }).tap();
     await (await hostCard(iphone, laptop.hostId)).tap();
-    await waitOnline(iphone, laptop.hostId);
+    await waitHostOnline(iphone, laptop.hostId);
     expect(await iphone.getByTestId('thread-row').count()).toBe(0);
   });
 
@@ -283,7 +279,7 @@ describe('the phone web client against a real relay and real hosts', { timeout: 
     const pixelDevice = (await buildBox.devices()).find((d) => d.revokedAt === null && /Android|Pixel/.test(d.name))!;
     expect(pixelDevice).toBeDefined();
     await pixel.goto(`${relay.origin}/#/hosts/${buildBox.hostId}`);
-    await waitOnline(pixel, buildBox.hostId);
+    await waitHostOnline(pixel, buildBox.hostId);
     await buildBox.revoke(pixelDevice.deviceId);
     await pixel.getByTestId('host-removed').waitFor({ timeout: T });
     expect(await pixel.getByRole('heading', { name: 'This device was removed from Build Box' }).count()).toBe(1);
@@ -295,7 +291,7 @@ describe('the phone web client against a real relay and real hosts', { timeout: 
 
     // The iPhone is another device: still online on the same host.
     await iphone.goto(`${relay.origin}/#/hosts/${buildBox.hostId}`);
-    await waitOnline(iphone, buildBox.hostId);
+    await waitHostOnline(iphone, buildBox.hostId);
 
     await pairFromLink(pixel, await buildBox.pairingLink(), buildBox);
     await pixel.locator(`[data-testid="thread-row"][data-thread-id="${threadId}"]`).waitFor({ timeout: T });

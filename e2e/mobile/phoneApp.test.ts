@@ -25,7 +25,7 @@ import { connectInitialized } from '../app/bridgeClient.js';
 import { REPO_ROOT } from '../fixtures/hostProcess.js';
 import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
 import type { WsDriver } from '../fixtures/wsDriver.js';
-import { clearShots, launchPhoneProfile, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
+import { clearShots, launchPhoneProfile, shoot, startPhoneHost, startTlsRelay, waitHostOnline, type PhoneHost, type TlsRelay } from './phoneFixture.js';
 
 const T = 30_000;
 const PICTURE = readFileSync(join(REPO_ROOT, 'renderer', 'mobile', 'public', 'icons', 'icon-512.png'));
@@ -107,7 +107,7 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
   it('shows a picture from a thread, full screen on tap, at full size on a second tap, and closes', async () => {
     await page.goto(await host.pairingLink());
     await page.getByTestId('pair-confirm').tap();
-    await page.locator(`[data-testid="host-screen"][data-host-id="${host.hostId}"] [data-testid="host-state"][data-state="online"]`).waitFor({ timeout: T });
+    await waitHostOnline(page, host.hostId, T);
 
     // A desktop user attached a picture to a message (the engine keeps it in the thread).
     const started = (await bridge.request('thread/start', { cwd: host.home.workdir })) as { thread: { id: string } };

@@ -176,6 +176,11 @@ export async function routeRelay(page: Page, blocked: () => boolean): Promise<vo
   });
 }
 
+/** Waits until the phone shows `hostId`'s screen with the host online. */
+export async function waitHostOnline(page: Page, hostId: string, timeout = 30_000): Promise<void> {
+  await page.locator(`[data-testid="host-screen"][data-host-id="${hostId}"] [data-testid="host-state"][data-state="online"]`).waitFor({ timeout });
+}
+
 /** A phone: the profile's viewport, touch, user agent; notifications allowed for the relay origin. */
 export async function newPhone(browser: Browser, profile: PhoneProfile, origin: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext(phoneContextOptions(profile));
