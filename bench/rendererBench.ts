@@ -16,7 +16,7 @@
  * by the next run (`--reseed` starts over); `--quick` seeds 200 threads and 50 turns (a smoke
  * test of the benchmark itself).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
@@ -61,6 +61,8 @@ async function firstScreenBytes(dir: string): Promise<{ js: number; css: number;
 
 /** An empty React 19 page built by the same Vite: the size floor of any React renderer. */
 async function emptyReactPageBytes(): Promise<number> {
+  // .test-output/ does not exist yet in a fresh checkout.
+  await mkdir(TEST_OUTPUT_DIR, { recursive: true });
   const dir = await mkdtemp(join(TEST_OUTPUT_DIR, 'bench-empty-react-'));
   try {
     await writeFile(join(dir, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="./main.js"></script>');
