@@ -251,6 +251,9 @@ describe('the phone web client against a real relay and real hosts', { timeout: 
     await reply.getByText(/slow-5 /).waitFor({ timeout: T });
     await pixel.evaluate(() => (window as unknown as { __codexPhone: { dropConnections(): void } }).__codexPhone.dropConnections());
     await reply.getByText(/slow-50/).waitFor({ timeout: 60_000 });
+    // Deltas sent while the socket was down are not replayed; the message's item/completed,
+    // which carries the whole text, fills them in (docs/renderer.md): read it once the turn ended.
+    await expect.poll(() => pixel.getByTestId('turn').last().getAttribute('data-status'), { timeout: T }).toBe('completed');
     const words = ((await reply.textContent()) ?? '').trim().split(/\s+/);
     expect(words).toEqual(Array.from({ length: 50 }, (_, i) => `slow-${i + 1}`));
   });
