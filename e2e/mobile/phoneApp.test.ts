@@ -11,14 +11,15 @@
  * - The service worker's push handler: Chromium delivers a push message to the per-host
  *   registration (CDP `ServiceWorker.deliverPushMessage`, the way the browser hands a message
  *   to the worker once its push service delivered and decrypted it), and the worker shows the
- *   notification with the host's title, body and thread link.
+ *   notification with the host's title, body and thread link; tapping it (the worker's
+ *   notificationclick) opens that thread in the app window already open.
  * Screenshots go to test-results/screens/mobile/app-*.png.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectInitialized } from '../app/bridgeClient.js';
@@ -160,13 +161,83 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
   });
 
   it('the service worker shows a delivered push message as a notification with the host’s title, body and thread link', async () => {
-    const scope = `/push/${host.hostId}/`;
-    const scopeUrl = `${relay.origin}${scope}`;
-    // The registration the app makes for a host's notifications (renderer/mobile/platform/webPush.ts).
-    const registrations = new Map<string, string>();
-    cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
-      for (const r of e.registrations) if (!r.isDeleted) registrations.set(r.scopeURL, r.registrationId);
+    await openApp();
+    const { registrationId, scope } = await hostPushRegistration();
+
+    const url = `/#/hosts/${host.hostId}/threads/t-1`;
+    const payload = JSON.stringify({ title: 'Approval needed', body: 'Build Box: Codex is waiting for your approval', url });
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId, data: payload });
+    const shown = () => shownNotifications(scope);
+    await expect.poll(shown, { timeout: T }).toHaveLength(1);
+    expect(await shown()).toEqual([
+      { title: 'Approval needed', body: 'Build Box: Codex is waiting for your approval', data: { url }, icon: `${relay.origin}/icons/icon-192.png`, badge: `${relay.origin}/icons/badge-96.png`, tag: url },
+    ]);
+
+    // A message it cannot read still shows one (iOS drops subscriptions that push silently), and a link off the origin is not kept.
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId, data: '{"title":"x","url":"https://elsewhere.invalid/"}' });
+    await expect.poll(async () => (await shown()).map((n) => [n.title, n.data]), { timeout: T }).toContainEqual(['x', { url: '/' }]);
+    await closeNotifications(scope);
+  });
+
+  it('a tap on a notification opens its thread in the app window that is already open', async () => {
+    await page.goto(await host.pairingLink());
+    await page.getByTestId('pair-confirm').tap();
+    await waitHostOnline(page, host.hostId, T);
+    const started = (await bridge.request('thread/start', { cwd: host.home.workdir })) as { thread: { id: string } };
+    const threadId = started.thread.id;
+    const since = bridge.messages.length;
+    await bridge.request('turn/start', { threadId, input: [{ type: 'text', text: 'Say when the build is done', text_elements: [] }] });
+    await bridge.waitFor((m) => m.method === 'turn/completed', 60_000, { since });
+
+    // The app is open on its home screen (controlled by the shell's worker, not the host's).
+    await openApp();
+    const { registrationId, scope } = await hostPushRegistration();
+    const url = `/#/hosts/${host.hostId}/threads/${encodeURIComponent(threadId)}`;
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId, data: JSON.stringify({ title: 'Turn finished', body: 'Build Box: Codex finished', url }) });
+    await expect.poll(async () => (await shownNotifications(scope)).map((n) => n.title), { timeout: T }).toEqual(['Turn finished']);
+
+    // Chromium has no way to tap a notification from a test, so the host's worker gets the
+    // notificationclick event a tap would give it, for the notification it showed.
+    const worker = await hostWorker(scope);
+    const outcome = await worker.evaluate(async () => {
+      const g = globalThis as unknown as {
+        registration: { getNotifications(): Promise<Notification[]> };
+        NotificationEvent: new (type: string, init: { notification: Notification }) => Event;
+        dispatchEvent(e: Event): boolean;
+      };
+      const [notification] = await g.registration.getNotifications();
+      const click = new g.NotificationEvent('notificationclick', { notification: notification! });
+      let work: Promise<unknown> | undefined;
+      // A made-up event may not extend the worker's life: keep the promise the handler hands over instead.
+      Object.defineProperty(click, 'waitUntil', { value: (p: Promise<unknown>) => (work = p) });
+      g.dispatchEvent(click);
+      return work;
     });
+    expect(outcome).toBe('posted');
+    await page.getByText('You said: Say when the build is done').waitFor({ timeout: T });
+    expect(new URL(page.url()).hash).toBe(url.slice(1));
+    expect(await shownNotifications(scope)).toEqual([]);
+    await shoot(page, 'app-opened-from-notification');
+  });
+});
+
+/** The app's home screen, controlled by the app-shell worker. */
+async function openApp(): Promise<void> {
+  await page.goto(`${relay.origin}/#/`);
+  await page.locator('[data-testid="hosts-empty"], [data-testid="host-screen"], [data-testid="hosts-screen"]').first().waitFor({ timeout: T });
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+}
+
+/** The registration the app makes for this host's notifications (renderer/mobile/platform/webPush.ts), active, with its CDP id. */
+async function hostPushRegistration(): Promise<{ registrationId: string; scope: string }> {
+  const scope = `/push/${host.hostId}/`;
+  const scopeUrl = `${relay.origin}${scope}`;
+  const registrations = new Map<string, string>();
+  const onUpdate = (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
+    for (const r of e.registrations) if (!r.isDeleted) registrations.set(r.scopeURL, r.registrationId);
+  };
+  cdp.on('ServiceWorker.workerRegistrationUpdated', onUpdate);
+  try {
     await cdp.send('ServiceWorker.enable');
     await page.evaluate(async (s) => {
       const reg = await navigator.serviceWorker.register('/sw.js', { scope: s });
@@ -174,22 +245,40 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
       if (worker && worker.state !== 'activated') await new Promise<void>((r) => worker.addEventListener('statechange', () => worker.state === 'activated' && r()));
     }, scope);
     await expect.poll(() => registrations.get(scopeUrl), { timeout: T }).toBeDefined();
+    return { registrationId: registrations.get(scopeUrl)!, scope };
+  } finally {
+    cdp.off('ServiceWorker.workerRegistrationUpdated', onUpdate);
+  }
+}
 
-    const url = `/#/hosts/${host.hostId}/threads/t-1`;
-    const payload = JSON.stringify({ title: 'Approval needed', body: 'Build Box: Codex is waiting for your approval', url });
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId: registrations.get(scopeUrl)!, data: payload });
-    const shown = async () =>
-      page.evaluate(async (s) => {
-        const reg = await navigator.serviceWorker.getRegistration(s);
-        return (await reg!.getNotifications()).map((n) => ({ title: n.title, body: n.body, data: n.data as unknown, icon: n.icon, badge: (n as Notification & { badge?: string }).badge, tag: n.tag }));
-      }, scope);
-    await expect.poll(shown, { timeout: T }).toHaveLength(1);
-    expect(await shown()).toEqual([
-      { title: 'Approval needed', body: 'Build Box: Codex is waiting for your approval', data: { url }, icon: `${relay.origin}/icons/icon-192.png`, badge: `${relay.origin}/icons/badge-96.png`, tag: url },
-    ]);
+/** The running worker of a registration (a push just woke it). */
+async function hostWorker(scope: string): Promise<Worker> {
+  let found: Worker | undefined;
+  await expect
+    .poll(
+      async () => {
+        for (const w of context.serviceWorkers()) {
+          const s = await w.evaluate(() => (globalThis as unknown as { registration: { scope: string } }).registration.scope).catch(() => undefined);
+          if (s === `${relay.origin}${scope}`) found = w;
+        }
+        return found !== undefined;
+      },
+      { timeout: T },
+    )
+    .toBe(true);
+  return found!;
+}
 
-    // A message it cannot read still shows one (iOS drops subscriptions that push silently), and a link off the origin is not kept.
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId: registrations.get(scopeUrl)!, data: '{"title":"x","url":"https://elsewhere.invalid/"}' });
-    await expect.poll(async () => (await shown()).map((n) => [n.title, n.data]), { timeout: T }).toContainEqual(['x', { url: '/' }]);
-  });
-});
+async function shownNotifications(scope: string) {
+  return page.evaluate(async (s) => {
+    const reg = await navigator.serviceWorker.getRegistration(s);
+    return (await reg!.getNotifications()).map((n) => ({ title: n.title, body: n.body, data: n.data as unknown, icon: n.icon, badge: (n as Notification & { badge?: string }).badge, tag: n.tag }));
+  }, scope);
+}
+
+async function closeNotifications(scope: string): Promise<void> {
+  await page.evaluate(async (s) => {
+    const reg = await navigator.serviceWorker.getRegistration(s);
+    for (const n of await reg!.getNotifications()) n.close();
+  }, scope);
+}

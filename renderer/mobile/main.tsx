@@ -17,6 +17,7 @@ import { applyTheme, themeStore } from './phone/theme';
 import { detectCryptoSupport } from './platform/cryptoSupport';
 import { deviceInfoOf } from './platform/deviceInfo';
 import { loadDeviceKey } from './platform/deviceKey';
+import { followNotificationLinks } from './platform/notificationLinks';
 import { renewPush } from './platform/webPush';
 import { memoryStore, openIndexedDbStore, type KeyValueStore } from './platform/kvStore';
 import { PhoneEnvProvider, type PhoneEnv } from './phoneContext';
@@ -72,6 +73,7 @@ async function boot(): Promise<void> {
     </StrictMode>,
   );
   await hosts.load();
+  if ('serviceWorker' in navigator) followNotificationLinks(navigator.serviceWorker);
   if ('serviceWorker' in navigator && globalThis.isSecureContext) void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
 }
 

@@ -29,11 +29,15 @@ export function notificationOf(data: string | undefined): ShownNotification {
   }
   if (typeof v !== 'object' || v === null) return FALLBACK;
   const r = v as Record<string, unknown>;
-  const url = text(r.url, 512);
   return {
     title: text(r.title, 120) ?? FALLBACK.title,
     body: text(r.body, 300) ?? FALLBACK.body,
-    // A path on this origin only (not `//other.site`, not `https:`).
-    url: url && /^\/(?!\/)[^\s\\]*$/.test(url) ? url : '/',
+    url: appLinkOf(r.url),
   };
+}
+
+/** `v` when it is a path on this origin (not `//other.site`, not `https:`), else the app's root. */
+export function appLinkOf(v: unknown): string {
+  const url = text(v, 512);
+  return url && /^\/(?!\/)[^\s\\]*$/.test(url) ? url : '/';
 }

@@ -6,7 +6,8 @@
  * each host has its own VAPID key) and shows each as a notification that opens the thread.
  * Sessions (WebSockets) never pass through here.
  */
-import { notificationOf } from './pushMessage';
+import { openNotificationLink, type ClientsLike } from './notificationOpen';
+import { appLinkOf, notificationOf } from './pushMessage';
 
 interface ExtendableEventLike extends Event {
   waitUntil(p: Promise<unknown>): void;
@@ -18,18 +19,13 @@ interface FetchEventLike extends ExtendableEventLike {
 interface PushEventLike extends ExtendableEventLike {
   readonly data: { text(): string } | null;
 }
-interface WindowClientLike {
-  readonly url: string;
-  focus(): Promise<unknown>;
-  navigate(url: string): Promise<unknown>;
-}
 interface NotificationEventLike extends ExtendableEventLike {
   readonly notification: Notification & { readonly data: unknown };
 }
 interface ServiceWorkerScope {
   readonly registration: ServiceWorkerRegistration;
   readonly location: Location;
-  readonly clients: { matchAll(o: { type: 'window'; includeUncontrolled: boolean }): Promise<WindowClientLike[]>; openWindow(url: string): Promise<unknown>; claim(): Promise<void> };
+  readonly clients: ClientsLike & { claim(): Promise<void> };
   skipWaiting(): Promise<void>;
   addEventListener(type: string, fn: (e: never) => void): void;
 }
@@ -102,15 +98,6 @@ sw.addEventListener('push', (e: PushEventLike) => {
 sw.addEventListener('notificationclick', (e: NotificationEventLike) => {
   e.notification.close();
   const data = e.notification.data as { url?: unknown } | null;
-  const target = new URL(typeof data?.url === 'string' ? data.url : '/', sw.location.origin).href;
-  e.waitUntil(
-    (async () => {
-      const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
-      const open = windows.find((w) => new URL(w.url).origin === sw.location.origin);
-      if (open) {
-        await open.navigate(target).catch(() => undefined);
-        await open.focus();
-      } else await sw.clients.openWindow(target);
-    })(),
-  );
+  // The link was checked when the notification was made (pushMessage.ts); check it again, it is data.
+  e.waitUntil(openNotificationLink(sw.clients, sw.location.origin, appLinkOf(data?.url)));
 });
