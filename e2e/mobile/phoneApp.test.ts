@@ -166,7 +166,7 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
 
     const url = `/#/hosts/${host.hostId}/threads/t-1`;
     const payload = JSON.stringify({ title: 'Approval needed', body: 'Build Box: Codex is waiting for your approval', url });
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId, data: payload });
+    await deliverUntilShown(registrationId, scope, payload);
     const shown = () => shownNotifications(scope);
     await expect.poll(shown, { timeout: T }).toHaveLength(1);
     expect(await shown()).toEqual([
@@ -193,7 +193,7 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
     await openApp();
     const { registrationId, scope } = await hostPushRegistration();
     const url = `/#/hosts/${host.hostId}/threads/${encodeURIComponent(threadId)}`;
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId, data: JSON.stringify({ title: 'Turn finished', body: 'Build Box: Codex finished', url }) });
+    await deliverUntilShown(registrationId, scope, JSON.stringify({ title: 'Turn finished', body: 'Build Box: Codex finished', url }));
     await expect.poll(async () => (await shownNotifications(scope)).map((n) => n.title), { timeout: T }).toEqual(['Turn finished']);
 
     // Chromium has no way to tap a notification from a test, so the host's worker gets the
@@ -248,6 +248,25 @@ async function hostPushRegistration(): Promise<{ registrationId: string; scope: 
     return { registrationId: registrations.get(scopeUrl)!, scope };
   } finally {
     cdp.off('ServiceWorker.workerRegistrationUpdated', onUpdate);
+  }
+}
+
+/**
+ * Hands the worker a push message the way the browser does once its push service delivered it.
+ * Chromium drops a message handed over in the moment a new registration activates (seen under
+ * load: the version reported "activated", the message went to it, no push event ran), so it
+ * hands it over again until a notification shows; each has the link as its tag, so a second
+ * one replaces the first rather than adding to it.
+ */
+async function deliverUntilShown(registrationId: string, scope: string, data: string): Promise<void> {
+  const deadline = Date.now() + T;
+  while (Date.now() < deadline) {
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: relay.origin, registrationId, data });
+    const until = Date.now() + 3_000;
+    while (Date.now() < until) {
+      if ((await shownNotifications(scope)).length > 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 
