@@ -6,7 +6,9 @@
  * an environment of the Build Box; the phone is paired with the Build Box only. Covered: the
  * chips, switching shows the other environment's threads and opens one, a thread started from
  * the phone in that environment runs on the Laptop's engine, the choice survives a reload, and
- * switching back shows the Build Box's own threads. The local environment's chip carries the host's name. Screens: test-results/screens/mobile/env-*.
+ * switching back shows the Build Box's own threads; when the Laptop goes away its chip stays
+ * (also after a reload), the screen says the Laptop (not the Build Box) is out of reach, and a
+ * tap goes back to the Build Box. The local environment's chip carries the host's name. Screens: test-results/screens/mobile/env-*.
  */
 import { spawn } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
@@ -145,5 +147,25 @@ describe('a host’s environments on the phone', { timeout: 120_000 }, () => {
     await row(boxThread).waitFor({ timeout: T });
     expect(await row(laptopThread).count()).toBe(0);
     expect(await chips().first().getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('an environment whose computer went away says so, keeps its chips (after a reload too), and the host’s own still works', async () => {
+    await laptopBridge.close();
+    await laptop.process.stop();
+    await chip(/Studio Laptop/).tap();
+    const banner = page.getByTestId('connection-banner');
+    await expect.poll(() => banner.textContent(), { timeout: T }).toBe('Not reachable Build Box cannot reach Studio Laptop right now. It keeps trying; the other environments work meanwhile.Retry now');
+    await page.getByRole('heading', { name: 'Studio Laptop is not reachable' }).waitFor({ timeout: T });
+    expect(await page.getByTestId('host-state').textContent()).toContain('Not reachable');
+    await shoot(page, 'env-remote-offline');
+
+    // The list came from a session in another environment: a reload still has it.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Studio Laptop is not reachable' }).waitFor({ timeout: T });
+    expect(await chips().allTextContents()).toEqual(['Build Box', 'Studio Laptop']);
+
+    await chip(/Build Box/).tap();
+    await waitHostOnline(page, box.hostId, T);
+    await row(boxThread).waitFor({ timeout: T });
   });
 });

@@ -201,8 +201,12 @@ export async function shoot(page: Page, name: string): Promise<void> {
   await mkdir(MOBILE_SCREENS, { recursive: true });
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    // Let the theme's transitions settle (a frame is enough; nothing animates colours).
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    // Let the theme change settle: a frame for the new colours, then the colour transitions
+    // (buttons fade theirs) run to their end, or a shot catches a button half-way.
+    await page.evaluate(async () => {
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      await Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => undefined)));
+    });
     await page.screenshot({ path: join(MOBILE_SCREENS, `${name}-${scheme}.png`) });
   }
   await page.emulateMedia({ colorScheme: 'light' });

@@ -139,7 +139,7 @@ describe('the host session', () => {
     await until(() => session.status.kind === 'reconnecting');
     await new Promise((r) => setTimeout(r, 20));
     expect(timers).toBe(1);
-    expect(session.status).toMatchObject({ kind: 'reconnecting', attempt: 1, lastError: 'connection closed: dropped during the handshake' });
+    expect(session.status).toMatchObject({ kind: 'reconnecting', attempt: 1, lastError: 'connection closed: dropped during the handshake', closeCode: 1006 });
     session.stop();
   });
 

@@ -17,7 +17,8 @@ import { perfMark } from '../util/perfMark';
 export type SessionStatus =
   | { readonly kind: 'connecting' }
   | { readonly kind: 'online' }
-  | { readonly kind: 'reconnecting'; readonly attempt: number; readonly lastError: string }
+  /** `closeCode`: the hub's close code when it closed the connection (1013: try again later, e.g. that environment's engine is down). */
+  | { readonly kind: 'reconnecting'; readonly attempt: number; readonly lastError: string; readonly closeCode?: number }
   /** The hub refused this window for good (e.g. a wrong token): no more retries. */
   | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'stopped' };
@@ -185,7 +186,7 @@ export class HostSession implements EngineRequester {
       conn.close(1000, 'initialize failed');
       const final = closedInfo ? this.#o.finalClose?.(closedInfo) : undefined;
       if (final) this.#setStatus({ kind: 'refused', reason: final });
-      else this.#scheduleRetry(closedInfo ? describeClose(closedInfo) : errorMessage(err));
+      else this.#scheduleRetry(closedInfo ? describeClose(closedInfo) : errorMessage(err), closedInfo?.code);
       return;
     }
     // stop() may have run while initialize was in flight.
@@ -209,13 +210,13 @@ export class HostSession implements EngineRequester {
       this.#setStatus({ kind: 'refused', reason: final });
       return;
     }
-    this.#scheduleRetry(describeClose(info));
+    this.#scheduleRetry(describeClose(info), info.code);
   }
 
-  #scheduleRetry(lastError: string): void {
+  #scheduleRetry(lastError: string, closeCode?: number): void {
     if (this.#status.kind === 'stopped' || this.#status.kind === 'refused') return;
     this.#attempt += 1;
-    this.#setStatus({ kind: 'reconnecting', attempt: this.#attempt, lastError });
+    this.#setStatus({ kind: 'reconnecting', attempt: this.#attempt, lastError, ...(closeCode !== undefined ? { closeCode } : {}) });
     const initial = this.#o.initialBackoffMs ?? 250;
     const max = this.#o.maxBackoffMs ?? 10_000;
     // The first retry is quick (a dropped socket usually comes right back); then exponential with jitter.

@@ -8,6 +8,16 @@
 import type { RemoteErrorKind } from '../../../shared/controller/remoteSessionError';
 import type { SessionStatus } from '../../common/host/hostSession';
 
+/** The hub's "try again later" close (closeCodes.ts CLOSE.TRY_AGAIN_LATER): an engine that is down, or the host is full. */
+const TRY_AGAIN_LATER = 1013;
+
+/** The environment the session is for, as the chips name it. */
+export interface ShownEnvironment {
+  readonly id: string;
+  readonly label: string;
+  readonly local: boolean;
+}
+
 export type PhoneConnectionState = 'connecting' | 'online' | 'offline' | 'reconnecting' | 'removed' | 'failed';
 
 export interface PhoneConnection {
@@ -28,7 +38,7 @@ export interface LastFailure {
 /** Why a session may never be retried: the device was removed, or the host is not the one paired. */
 export type FinalReason = 'removed' | 'host_key';
 
-export function connectionOf(status: SessionStatus, last: LastFailure | undefined, hostName: string, online = true): PhoneConnection {
+export function connectionOf(status: SessionStatus, last: LastFailure | undefined, hostName: string, online = true, environment?: ShownEnvironment): PhoneConnection {
   switch (status.kind) {
     case 'online':
       return { state: 'online', label: 'Online' };
@@ -42,9 +52,30 @@ export function connectionOf(status: SessionStatus, last: LastFailure | undefine
       if (!online) return { state: 'offline', label: 'Offline', detail: 'This phone has no network connection' };
       if (last?.kind === 'offline') return { state: 'offline', label: 'Offline', detail: `${hostName} is not connected to its relay` };
       if (status.kind === 'connecting') return { state: 'connecting', label: 'Connecting' };
+      const engineDown = engineDownWords(status, hostName, environment);
+      if (engineDown) return engineDown;
       return { state: 'reconnecting', label: 'Reconnecting', detail: last ? describeFailure(last) : status.lastError };
     }
   }
+}
+
+/**
+ * The host is reachable, but the engine of the environment shown is not: another computer or
+ * SSH host that went away, an environment the host no longer has, or this host's own engine.
+ * The hub says which in its close reason or its refusal to select it (host/hub/clientSession.ts).
+ */
+function engineDownWords(status: SessionStatus & { kind: 'reconnecting' }, hostName: string, environment: ShownEnvironment | undefined): PhoneConnection | undefined {
+  const named = environment && !environment.local && status.lastError.includes(`environment "${environment.id}"`);
+  // Selecting it failed (`unknown environment`), or the hub closed for it (`… is not available on this host`).
+  if (named && /unknown environment|is not available on this host/.test(status.lastError)) {
+    return { state: 'offline', label: 'Not available', detail: `${hostName} no longer offers ${environment.label}. Pick another environment above.` };
+  }
+  if (status.closeCode !== TRY_AGAIN_LATER) return undefined;
+  if (named) {
+    return { state: 'offline', label: 'Not reachable', detail: `${hostName} cannot reach ${environment.label} right now. It keeps trying; the other environments work meanwhile.` };
+  }
+  if (status.lastError.includes('engine unavailable')) return { state: 'reconnecting', label: 'Reconnecting', detail: `Codex is not running on ${hostName} right now; the host is starting it again` };
+  return undefined;
 }
 
 /** A failure in words (no close codes). */

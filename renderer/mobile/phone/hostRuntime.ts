@@ -13,10 +13,12 @@ import { RemoteSessionError } from '../../../shared/controller/remoteSessionErro
 import type { TrustedHost } from '../../../shared/controller/trustedHost';
 import type { WebSocketFactory } from '../../../shared/controller/webSocketLike';
 import type { Disposable } from '../../../shared/rpc/transport';
+import type { EnvironmentSummary } from '../../common/host/hostApi';
 import { HostModel } from '../../common/host/hostModel';
 import { HostSession, type Timers } from '../../common/host/hostSession';
 import type { KeyValueStore } from '../platform/kvStore';
 import type { FinalReason, LastFailure } from './connectionState';
+import { knownEnvironmentsKey, parseKnownEnvironments, storableEnvironments } from './knownEnvironments';
 import { createOutbox, type OutboxStore, type QueuedMessage } from './outbox';
 
 export interface HostRuntimeDeps {
@@ -34,6 +36,8 @@ export interface HostRuntimeDeps {
 export interface RuntimeState {
   readonly model: HostModel;
   readonly environmentId: string;
+  /** The host's environments as last seen by any of its sessions (knownEnvironments.ts). */
+  readonly environments: readonly EnvironmentSummary[];
   readonly lastFailure?: LastFailure;
 }
 
@@ -59,7 +63,20 @@ export class HostRuntime {
     this.#trusted = trusted;
     this.#deps = deps;
     this.outbox = createOutbox(deps.kv, `outbox.${trusted.hostId}`);
-    this.state = createStore<RuntimeState>()(() => ({ model: this.#makeModel(environmentId), environmentId }));
+    this.state = createStore<RuntimeState>()(() => ({ model: this.#makeModel(environmentId), environmentId, environments: [] }));
+    void deps.kv
+      ?.get(knownEnvironmentsKey(this.hostId))
+      .then((v) => {
+        const known = parseKnownEnvironments(v);
+        if (known.length > 0 && this.state.getState().environments.length === 0) this.state.setState({ environments: known });
+      })
+      .catch(() => undefined);
+  }
+
+  /** The environment shown, as the chips name it (undefined until a list was seen). */
+  get environment(): EnvironmentSummary | undefined {
+    const { environments, environmentId } = this.state.getState();
+    return environments.find((e) => e.id === environmentId);
   }
 
   get model(): HostModel {
@@ -114,7 +131,11 @@ export class HostRuntime {
       maxBackoffMs: 15_000,
     });
     const model = new HostModel(session);
+    const unsubscribe = model.connection.subscribe((s, prev) => {
+      if (s.environments !== prev.environments && s.environments.length > 0) this.#rememberEnvironments(s.environments);
+    });
     this.#subs.push(
+      { dispose: unsubscribe },
       session.onConnected(() => {
         void this.#flush(model);
         this.#deps.onConnected?.(this);
@@ -124,6 +145,11 @@ export class HostRuntime {
       if (!this.#disposed && this.state.getState().model === model) session.start();
     });
     return model;
+  }
+
+  #rememberEnvironments(list: readonly EnvironmentSummary[]): void {
+    this.state.setState({ environments: list });
+    void this.#deps.kv?.set(knownEnvironmentsKey(this.hostId), storableEnvironments(list)).catch(() => undefined);
   }
 
   async #connect() {

@@ -66,8 +66,8 @@ export function FinalHostState({ runtime }: { readonly runtime: HostRuntime }) {
 
 function EnvironmentChips({ runtime }: { readonly runtime: HostRuntime }) {
   const env = usePhoneEnv();
-  const model = useHostModel();
-  const environments = useStore(model.connection, (s) => s.environments);
+  // The runtime's list, not the session's: it stays while the environment shown is out of reach.
+  const environments = useRuntimeState(runtime, (s) => s.environments);
   const current = useRuntimeState(runtime, (s) => s.environmentId);
   if (environments.length < 2) return null;
   return (
@@ -91,6 +91,8 @@ export function HostScreen({ runtime }: { readonly runtime: HostRuntime }) {
     return () => clearTimeout(t);
   }, [search, model]);
   const final = c.state === 'removed' || c.state === 'failed';
+  const environment = useRuntimeState(runtime, (s) => s.environments.find((e) => e.id === s.environmentId));
+  const shownName = environment && environment.kind !== 'local' ? environment.label : runtime.trusted.name;
   // Never loaded on this visit and not reachable: "no threads" would be a lie.
   const neverLoaded = useStore(model.threadList, (s) => s.phase === 'idle' || (s.phase === 'loading' && s.threads.length === 0));
   return (
@@ -120,7 +122,7 @@ export function HostScreen({ runtime }: { readonly runtime: HostRuntime }) {
           </div>
           <div className="phone-list">
             {neverLoaded && (c.state === 'offline' || c.state === 'reconnecting') ? (
-              <FullState icon="plug" title={`${runtime.trusted.name} is not reachable`}>
+              <FullState icon="plug" title={`${shownName} is not reachable`}>
                 <p>Its threads appear here as soon as it is back. Messages you write in a thread are kept and sent then.</p>
               </FullState>
             ) : (

@@ -37,7 +37,8 @@ export function useHostConnection(runtime: HostRuntime): PhoneConnection {
   const last = useRuntimeState(runtime, (s) => s.lastFailure);
   const status = useStore(model.connection, (s) => s.status);
   const online = useOnline();
-  return connectionOf(status, last, runtime.trusted.name, online);
+  const environment = useRuntimeState(runtime, (s) => s.environments.find((e) => e.id === s.environmentId));
+  return connectionOf(status, last, runtime.trusted.name, online, environment ? { id: environment.id, label: environment.label, local: environment.kind === 'local' } : undefined);
 }
 
 const DOT: Record<PhoneConnection['state'], string> = {
