@@ -121,6 +121,7 @@ describe('a host’s environments on the phone', { timeout: 120_000 }, () => {
     await shoot(page, 'env-remote-threads');
     await row(laptopThread).tap();
     await page.getByText('Hello from the fake model! You said: Notes kept on the laptop').waitFor({ timeout: T });
+    await shoot(page, 'env-remote-thread');
   });
 
   it('a thread started from the phone in that environment runs on the other computer', async () => {

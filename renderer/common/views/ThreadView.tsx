@@ -175,7 +175,9 @@ export function ThreadView({ store, headerStart, offline, onSend, beforeComposer
           </h1>
           {cwd ? (
             <div className="thread-subtitle ellipsis" title={cwd}>
-              <Icon name="folder" /> {shortPath(cwd, 80)}
+              {/* The end of a path says most: a narrow screen gets a shorter one rather than losing the end to the ellipsis. */}
+              <Icon name="folder" /> <span className="path-wide">{shortPath(cwd, 80)}</span>
+              <span className="path-narrow">{shortPath(cwd, 34)}</span>
             </div>
           ) : null}
         </div>
