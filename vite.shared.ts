@@ -5,13 +5,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import type { BuildOptions, UserConfig } from 'vite';
+import type { BuildOptions, PluginOption, UserConfig } from 'vite';
 
 export interface RendererBuild {
   /** The folder under renderer/ and dist/renderer/. */
   readonly app: 'desktop' | 'mobile';
   readonly base: string;
   readonly rollupOptions?: BuildOptions['rollupOptions'];
+  /** Plugins of this app's build only (after React's). */
+  readonly plugins?: readonly PluginOption[];
 }
 
 /** The config for one renderer app. */
@@ -19,7 +21,7 @@ export function rendererConfig(o: RendererBuild): UserConfig {
   return {
     root: fileURLToPath(new URL(`./renderer/${o.app}/`, import.meta.url)),
     base: o.base,
-    plugins: [react()],
+    plugins: [react(), ...(o.plugins ?? [])],
     logLevel: 'warn',
     build: {
       outDir: fileURLToPath(new URL(`./dist/renderer/${o.app}`, import.meta.url)),

@@ -5,6 +5,9 @@
  * Chromium as a Pixel 7.
  * - Install: every icon the manifest names is served as a real PNG of its declared size, and
  *   Chromium itself (CDP `Page.getInstallabilityErrors`) finds nothing missing.
+ * - Offline: a phone that paired once (that visit installed the worker) opens the app with no
+ *   network from the worker's cache and says the phone is offline; with the network back it
+ *   reconnects.
  * - Images: a thread holding a picture (seeded through the host's UI bridge, like a desktop
  *   user attaching one) shows it on the phone; a tap opens it full screen, a tap on it shows it
  *   at full size, ✕ closes it.
@@ -103,6 +106,45 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
     expect(parsed.errors).toEqual([]);
     const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string; errorArguments: unknown[] }[] };
     expect(installabilityErrors).toEqual([]);
+  });
+
+  it('opens without a network right after the first visit, says the phone is offline, and reconnects when the network is back', async () => {
+    // A phone that only ever paired: its first visit is also the one that installed the worker.
+    const dir = await mkdtemp(join(tmpdir(), 'phone-app-first-visit-'));
+    const fresh = await launchPhoneProfile(relay, dir, 'Pixel 7');
+    try {
+      const p = fresh.pages()[0] ?? (await fresh.newPage());
+      await p.goto(await host.pairingLink());
+      await p.getByTestId('pair-confirm').tap();
+      await waitHostOnline(p, host.hostId, T);
+      await p.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      // The worker's install step holds every file of the build (the first visit fetched them before it existed).
+      await expect
+        .poll(
+          () =>
+            p.evaluate(async () => {
+              const list = (await (await fetch('/shell-assets.json')).json()) as string[];
+              const hits = await Promise.all(list.map((f) => caches.match(f)));
+              return list.length > 0 && hits.every(Boolean);
+            }),
+          { timeout: T },
+        )
+        .toBe(true);
+
+      await fresh.setOffline(true);
+      await p.reload();
+      const state = p.locator(`[data-testid="host-screen"][data-host-id="${host.hostId}"] [data-testid="host-state"]`);
+      await expect.poll(() => state.getAttribute('data-state'), { timeout: T }).toBe('offline');
+      expect(await p.getByTestId('connection-banner').textContent()).toContain('This phone has no network connection');
+      await p.getByRole('heading', { name: 'This phone is offline' }).waitFor({ timeout: T });
+      await shoot(p, 'app-opened-offline');
+
+      await fresh.setOffline(false);
+      await waitHostOnline(p, host.hostId, T);
+    } finally {
+      await fresh.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('shows a picture from a thread, full screen on tap, at full size on a second tap, and closes', async () => {

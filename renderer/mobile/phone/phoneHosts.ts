@@ -55,6 +55,11 @@ export class PhoneHosts {
     return this.#runtimes.get(hostId);
   }
 
+  /** The phone's network came back: every host waiting to reconnect tries now instead of at the end of its backoff. */
+  reconnectWaiting(): void {
+    for (const r of this.#runtimes.values()) r.model.session.reconnectNow();
+  }
+
   record(hostId: string): PhoneHostRecord | undefined {
     return this.state.getState().hosts.find((h) => h.trusted.hostId === hostId);
   }

@@ -9,7 +9,7 @@ import { useHostModel } from '../../common/host/HostProvider';
 import { Icon } from '../../common/views/Icon';
 import { ThreadList } from '../../common/views/ThreadList';
 import type { HostRuntime } from '../phone/hostRuntime';
-import { navigate, usePhoneEnv, useRuntimeState } from '../phoneContext';
+import { navigate, useOnline, usePhoneEnv, useRuntimeState } from '../phoneContext';
 import { AppBar, ConnectionBanner, FullState, IconButton, StatusDot, useHostConnection } from './parts';
 
 const SEARCH_DEBOUNCE_MS = 250;
@@ -92,6 +92,7 @@ export function HostScreen({ runtime }: { readonly runtime: HostRuntime }) {
   }, [search, model]);
   const final = c.state === 'removed' || c.state === 'failed';
   const environment = useRuntimeState(runtime, (s) => s.environments.find((e) => e.id === s.environmentId));
+  const online = useOnline();
   const shownName = environment && environment.kind !== 'local' ? environment.label : runtime.trusted.name;
   // Never loaded on this visit and not reachable: "no threads" would be a lie.
   const neverLoaded = useStore(model.threadList, (s) => s.phase === 'idle' || (s.phase === 'loading' && s.threads.length === 0));
@@ -122,9 +123,15 @@ export function HostScreen({ runtime }: { readonly runtime: HostRuntime }) {
           </div>
           <div className="phone-list">
             {neverLoaded && (c.state === 'offline' || c.state === 'reconnecting') ? (
-              <FullState icon="plug" title={`${shownName} is not reachable`}>
-                <p>Its threads appear here as soon as it is back. Messages you write in a thread are kept and sent then.</p>
-              </FullState>
+              online ? (
+                <FullState icon="plug" title={`${shownName} is not reachable`}>
+                  <p>Its threads appear here as soon as it is back. Messages you write in a thread are kept and sent then.</p>
+                </FullState>
+              ) : (
+                <FullState icon="plug" title="This phone is offline">
+                  <p>The threads of {shownName} appear here once the phone is back online. Messages you write in a thread are kept and sent then.</p>
+                </FullState>
+              )
             ) : (
             <ThreadList store={model.threadList} selectedId={undefined} onOpen={(threadId) => navigate({ kind: 'thread', hostId: runtime.hostId, threadId })} offline={c.state !== 'online'} />
             )}

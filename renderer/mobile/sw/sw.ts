@@ -31,15 +31,29 @@ interface ServiceWorkerScope {
 }
 
 const sw = self as unknown as ServiceWorkerScope;
-const CACHE = 'codex-phone-shell-v2';
+const CACHE = 'codex-phone-shell-v3';
 const SHELL = ['/', '/manifest.webmanifest', '/icon.svg', '/icons/icon-192.png', '/icons/badge-96.png'];
 /** Android shows neither SVG icons nor a coloured badge: a PNG icon, and the white mark as the badge. */
 const NOTIFICATION_ICON = '/icons/icon-192.png';
 const NOTIFICATION_BADGE = '/icons/badge-96.png';
 const isShellRegistration = () => new URL(sw.registration.scope).pathname === '/';
 
+/**
+ * The app shell plus every script and style of this build (`shell-assets.json`, written by
+ * vite.mobile.config.ts), so the app opens without a network right after the first visit, not
+ * only after a second one (the first visit's files were fetched before this worker existed).
+ */
+async function precacheShell(): Promise<void> {
+  const cache = await caches.open(CACHE);
+  await cache.addAll(SHELL);
+  const res = await fetch('/shell-assets.json', { cache: 'no-cache' });
+  const list: unknown = res.ok ? await res.json() : [];
+  const assets = Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string' && /^\/assets\/[\w.-]+$/.test(f)).slice(0, 200) : [];
+  await cache.addAll(assets);
+}
+
 sw.addEventListener('install', (e: ExtendableEventLike) => {
-  if (isShellRegistration()) e.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).catch(() => undefined));
+  if (isShellRegistration()) e.waitUntil(precacheShell().catch(() => undefined));
   void sw.skipWaiting();
 });
 
