@@ -24,7 +24,7 @@ import type { WebSocketFactory } from '../../shared/controller/webSocketLike.js'
 import type { RpcConnection } from '../../shared/rpc/connection.js';
 import { testPhone } from '../fixtures/controller.js';
 import { FAKE_PATCH_CONTENT, startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
-import { clearShots, launchPhoneBrowser, newPhone, routeRelay, shoot, startPhoneHost, startTlsRelay, waitHostOnline, type PhoneHost, type TlsRelay } from './phoneFixture.js';
+import { clearShots, launchPhoneBrowser, newPhone, pairFromLink, routeRelay, shoot, startPhoneHost, startTlsRelay, type PhoneHost, type TlsRelay } from './phoneFixture.js';
 
 const T = 30_000;
 /**
@@ -64,10 +64,8 @@ function labelOf(d: string | Record<string, { execpolicy_amendment?: string[] }>
   throw new Error(`the test does not know the decision ${JSON.stringify(d)}`);
 }
 
-async function pairPhone(page: Page): Promise<void> {
-  await page.goto(await host.pairingLink());
-  await page.getByTestId('pair-confirm').tap();
-  await waitHostOnline(page, host.hostId);
+function pairPhone(page: Page): Promise<void> {
+  return pairFromLink(page, host);
 }
 
 async function openThread(page: Page): Promise<void> {

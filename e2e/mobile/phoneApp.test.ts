@@ -25,11 +25,11 @@ import { join } from 'node:path';
 import type { BrowserContext, CDPSession, Page, Worker } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectInitialized } from '../app/bridgeClient.js';
+import { connectInitialized, seedThread } from '../app/bridgeClient.js';
 import { REPO_ROOT } from '../fixtures/hostProcess.js';
 import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
 import type { WsDriver } from '../fixtures/wsDriver.js';
-import { clearShots, launchPhoneProfile, shoot, startPhoneHost, startTlsRelay, waitHostOnline, type PhoneHost, type TlsRelay } from './phoneFixture.js';
+import { clearShots, launchPhoneProfile, pairFromLink, shoot, startPhoneHost, startTlsRelay, waitHostOnline, type PhoneHost, type TlsRelay } from './phoneFixture.js';
 
 const T = 30_000;
 const PICTURE = readFileSync(join(REPO_ROOT, 'renderer', 'mobile', 'public', 'icons', 'icon-512.png'));
@@ -114,9 +114,7 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
     const fresh = await launchPhoneProfile(relay, dir, 'Pixel 7');
     try {
       const p = fresh.pages()[0] ?? (await fresh.newPage());
-      await p.goto(await host.pairingLink());
-      await p.getByTestId('pair-confirm').tap();
-      await waitHostOnline(p, host.hostId, T);
+      await pairFromLink(p, host, T);
       await p.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
       // The worker's install step holds every file of the build (the first visit fetched them before it existed).
       await expect
@@ -148,9 +146,7 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
   });
 
   it('shows a picture from a thread, full screen on tap, at full size on a second tap, and closes', async () => {
-    await page.goto(await host.pairingLink());
-    await page.getByTestId('pair-confirm').tap();
-    await waitHostOnline(page, host.hostId, T);
+    await pairFromLink(page, host, T);
 
     // A desktop user attached a picture to a message (the engine keeps it in the thread).
     const started = (await bridge.request('thread/start', { cwd: host.home.workdir })) as { thread: { id: string } };
@@ -222,14 +218,8 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
   });
 
   it('a tap on a notification opens its thread in the app window that is already open', async () => {
-    await page.goto(await host.pairingLink());
-    await page.getByTestId('pair-confirm').tap();
-    await waitHostOnline(page, host.hostId, T);
-    const started = (await bridge.request('thread/start', { cwd: host.home.workdir })) as { thread: { id: string } };
-    const threadId = started.thread.id;
-    const since = bridge.messages.length;
-    await bridge.request('turn/start', { threadId, input: [{ type: 'text', text: 'Say when the build is done', text_elements: [] }] });
-    await bridge.waitFor((m) => m.method === 'turn/completed', 60_000, { since });
+    await pairFromLink(page, host, T);
+    const threadId = await seedThread(bridge, host.home.workdir, 1, () => 'Say when the build is done');
 
     // The app is open on its home screen (controlled by the shell's worker, not the host's).
     await openApp();

@@ -13,11 +13,11 @@
 import { spawn } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectInitialized } from '../app/bridgeClient.js';
+import { connectInitialized, seedThread } from '../app/bridgeClient.js';
 import { CLI, runCliAsync } from '../fixtures/hostProcess.js';
 import { startFakeResponses, type FakeResponsesServer } from '../fixtures/fakeResponses.js';
 import type { WsDriver } from '../fixtures/wsDriver.js';
-import { clearShots, launchPhoneBrowser, newPhone, shoot, startPhoneHost, startTlsRelay, waitHostOnline, type PhoneHost, type TlsRelay } from './phoneFixture.js';
+import { clearShots, launchPhoneBrowser, newPhone, pairFromLink, shoot, startPhoneHost, startTlsRelay, waitHostOnline, type PhoneHost, type TlsRelay } from './phoneFixture.js';
 
 const T = 30_000;
 
@@ -51,15 +51,6 @@ async function remoteState(on: PhoneHost, remoteId: string): Promise<string | un
   return (JSON.parse(r.stdout) as { remotes: { id: string; state: string }[] }).remotes.find((x) => x.id === remoteId)?.state;
 }
 
-/** Starts a thread on a host through its bridge and runs one turn with `text`. */
-async function seedThread(bridge: WsDriver, cwd: string, text: string): Promise<string> {
-  const { thread } = (await bridge.request('thread/start', { cwd })) as { thread: { id: string } };
-  const since = bridge.messages.length;
-  await bridge.request('turn/start', { threadId: thread.id, input: [{ type: 'text', text, text_elements: [] }] });
-  await bridge.waitFor((m) => m.method === 'turn/completed' && (m.params as { threadId?: string }).threadId === thread.id, 60_000, { since });
-  return thread.id;
-}
-
 async function threadIdsOn(bridge: WsDriver): Promise<string[]> {
   const r = (await bridge.request('thread/list', { limit: 50 })) as { data: { id: string }[] };
   return r.data.map((t) => t.id);
@@ -76,7 +67,7 @@ beforeAll(async () => {
   [box, laptop] = await Promise.all([startPhoneHost('Build Box', relay, fake, { ui: true }), startPhoneHost('Studio Laptop', relay, fake, { ui: true })]);
   const bridgeOf = (h: PhoneHost) => connectInitialized({ origin: h.ui!.origin, token: h.ui!.token });
   [boxBridge, laptopBridge] = await Promise.all([bridgeOf(box), bridgeOf(laptop)]);
-  [boxThread, laptopThread] = await Promise.all([seedThread(boxBridge, box.home.workdir, 'Release checklist for the box'), seedThread(laptopBridge, laptop.home.workdir, 'Notes kept on the laptop')]);
+  [boxThread, laptopThread] = await Promise.all([seedThread(boxBridge, box.home.workdir, 1, () => 'Release checklist for the box'), seedThread(laptopBridge, laptop.home.workdir, 1, () => 'Notes kept on the laptop')]);
 
   const added = await addRemote(box, await laptop.pairingLink());
   expect([added.code, added.stderr]).toEqual([0, '']);
@@ -89,9 +80,7 @@ beforeAll(async () => {
 
   browser = await launchPhoneBrowser(relay);
   page = (await newPhone(browser, 'Pixel 7', relay.origin)).page;
-  await page.goto(await box.pairingLink());
-  await page.getByTestId('pair-confirm').tap();
-  await waitHostOnline(page, box.hostId, T);
+  await pairFromLink(page, box, T);
 }, 240_000);
 
 afterAll(async () => {

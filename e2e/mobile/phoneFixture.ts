@@ -181,6 +181,13 @@ export async function waitHostOnline(page: Page, hostId: string, timeout = 30_00
   await page.locator(`[data-testid="host-screen"][data-host-id="${hostId}"] [data-testid="host-state"][data-state="online"]`).waitFor({ timeout });
 }
 
+/** Opens a fresh pairing link of `host` on the phone, taps Pair, and waits until the host is online there. */
+export async function pairFromLink(page: Page, host: Pick<PhoneHost, 'hostId' | 'pairingLink'>, timeout = 30_000): Promise<void> {
+  await page.goto(await host.pairingLink());
+  await page.getByTestId('pair-confirm').tap();
+  await waitHostOnline(page, host.hostId, timeout);
+}
+
 /** A phone: the profile's viewport, touch, user agent; notifications allowed for the relay origin. */
 export async function newPhone(browser: Browser, profile: PhoneProfile, origin: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext(phoneContextOptions(profile));
