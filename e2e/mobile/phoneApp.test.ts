@@ -6,8 +6,8 @@
  * - Install: every icon the manifest names is served as a real PNG of its declared size, and
  *   Chromium itself (CDP `Page.getInstallabilityErrors`) finds nothing missing.
  * - Offline: a phone that paired once (that visit installed the worker) opens the app with no
- *   network from the worker's cache and says the phone is offline; with the network back it
- *   reconnects.
+ *   network from the worker's cache, shows the thread list it saw last, and says the phone is
+ *   offline; with the network back it reconnects.
  * - Images: a thread holding a picture (seeded through the host's UI bridge, like a desktop
  *   user attaching one) shows it on the phone; a tap opens it full screen, a tap on it shows it
  *   at full size, ✕ closes it.
@@ -108,13 +108,16 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
     expect(installabilityErrors).toEqual([]);
   });
 
-  it('opens without a network right after the first visit, says the phone is offline, and reconnects when the network is back', async () => {
+  it('opens without a network right after the first visit, shows the threads it saw, says the phone is offline, and reconnects when the network is back', async () => {
+    const threadId = await seedThread(bridge, host.home.workdir, 1, () => 'Plan for the offline train ride');
     // A phone that only ever paired: its first visit is also the one that installed the worker.
     const dir = await mkdtemp(join(tmpdir(), 'phone-app-first-visit-'));
     const fresh = await launchPhoneProfile(relay, dir, 'Pixel 7');
     try {
       const p = fresh.pages()[0] ?? (await fresh.newPage());
       await pairFromLink(p, host, T);
+      const row = p.locator(`[data-testid="thread-row"][data-thread-id="${threadId}"]`);
+      await row.waitFor({ timeout: T });
       await p.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
       // The worker's install step holds every file of the build (the first visit fetched them before it existed).
       await expect
@@ -134,7 +137,9 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
       const state = p.locator(`[data-testid="host-screen"][data-host-id="${host.hostId}"] [data-testid="host-state"]`);
       await expect.poll(() => state.getAttribute('data-state'), { timeout: T }).toBe('offline');
       expect(await p.getByTestId('connection-banner').textContent()).toContain('This phone has no network connection');
-      await p.getByRole('heading', { name: 'This phone is offline' }).waitFor({ timeout: T });
+      // The list as the phone last saw it, under the offline banner.
+      await row.waitFor({ timeout: T });
+      expect(await row.textContent()).toContain('Plan for the offline train ride');
       await shoot(p, 'app-opened-offline');
 
       await fresh.setOffline(false);

@@ -10,10 +10,12 @@ export type PerfMarkName =
   | 'codexHost:threadList:response'
   | 'codexHost:thread:resume'
   | 'codexHost:thread:resumed'
-  // the phone app's start-up (bench/phoneBench.ts): script running, storage open, device key loaded
+  // the phone app's start-up (bench/phoneBench.ts): script running, storage open, device key
+  // loaded, the kept thread list put on screen
   | 'codexPhone:boot'
   | 'codexPhone:storage'
-  | 'codexPhone:deviceKey';
+  | 'codexPhone:deviceKey'
+  | 'codexPhone:cachedThreadList';
 
 export function perfMark(name: PerfMarkName): void {
   try {

@@ -13,11 +13,13 @@ import { RemoteSessionError } from '../../../shared/controller/remoteSessionErro
 import type { TrustedHost } from '../../../shared/controller/trustedHost';
 import type { WebSocketFactory } from '../../../shared/controller/webSocketLike';
 import type { Disposable } from '../../../shared/rpc/transport';
+import { perfMark } from '../../common/util/perfMark';
 import type { EnvironmentSummary } from '../../common/host/hostApi';
 import { HostModel } from '../../common/host/hostModel';
 import { HostSession, type Timers } from '../../common/host/hostSession';
 import type { KeyValueStore } from '../platform/kvStore';
 import type { FinalReason, LastFailure } from './connectionState';
+import { cachedThreadListKey, parseCachedThreadList, storableThreadList } from './cachedThreadList';
 import { knownEnvironmentsKey, parseKnownEnvironments, storableEnvironments } from './knownEnvironments';
 import { createOutbox, type OutboxStore, type QueuedMessage } from './outbox';
 
@@ -136,6 +138,7 @@ export class HostRuntime {
     });
     this.#subs.push(
       { dispose: unsubscribe },
+      this.#cacheThreadList(model, environmentId),
       session.onConnected(() => {
         void this.#flush(model);
         this.#deps.onConnected?.(this);
@@ -145,6 +148,41 @@ export class HostRuntime {
       if (!this.#disposed && this.state.getState().model === model) session.start();
     });
     return model;
+  }
+
+  /**
+   * Paints the list this phone last saw of `environmentId` until the first page arrives
+   * (cachedThreadList.ts), and keeps each new first page (not a search's) for the next start.
+   */
+  #cacheThreadList(model: HostModel, environmentId: string): Disposable {
+    const kv = this.#deps.kv;
+    if (!kv) return { dispose: () => undefined };
+    const key = cachedThreadListKey(this.hostId);
+    const list = model.threadList;
+    void kv
+      .get(key)
+      .then((v) => {
+        const cached = parseCachedThreadList(v);
+        const s = list.getState();
+        if (!cached || cached.environmentId !== environmentId || cached.threads.length === 0) return;
+        if (this.#disposed || this.model !== model || s.threads.length > 0 || s.phase === 'ready' || s.search) return;
+        list.setState({ threads: cached.threads });
+        perfMark('codexPhone:cachedThreadList');
+      })
+      .catch(() => undefined);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = list.subscribe((s, prev) => {
+      if (s.phase !== 'ready' || s.search || (s.threads === prev.threads && prev.phase === 'ready')) return;
+      // Live updates come in bursts (a running turn): write once they settle.
+      clearTimeout(timer);
+      timer = setTimeout(() => void kv.set(key, storableThreadList(environmentId, s.threads)).catch(() => undefined), prev.phase === 'ready' ? 1000 : 0);
+    });
+    return {
+      dispose: () => {
+        clearTimeout(timer);
+        unsubscribe();
+      },
+    };
   }
 
   #rememberEnvironments(list: readonly EnvironmentSummary[]): void {

@@ -14,6 +14,7 @@ import { errorMessage } from '../../../shared/util/errors';
 import type { KeyValueStore } from '../platform/kvStore';
 import { loadHostRecords, MAX_HOSTS, saveHostRecords, type PhoneHostRecord } from './hostRecords';
 import { HostRuntime, type HostRuntimeDeps } from './hostRuntime';
+import { cachedThreadListKey } from './cachedThreadList';
 import { knownEnvironmentsKey } from './knownEnvironments';
 import { pairFailure, type PairFailure } from './pairingPreview';
 
@@ -96,6 +97,7 @@ export class PhoneHosts {
     await this.#save(this.state.getState().hosts.filter((h) => h.trusted.hostId !== hostId));
     await this.#kv.delete(`outbox.${hostId}`).catch(() => undefined);
     await this.#kv.delete(knownEnvironmentsKey(hostId)).catch(() => undefined);
+    await this.#kv.delete(cachedThreadListKey(hostId)).catch(() => undefined);
   }
 
   async setEnvironment(hostId: string, environmentId: string): Promise<void> {

@@ -95,7 +95,8 @@ export function HostScreen({ runtime }: { readonly runtime: HostRuntime }) {
   const online = useOnline();
   const shownName = environment && environment.kind !== 'local' ? environment.label : runtime.trusted.name;
   // Never loaded on this visit and not reachable: "no threads" would be a lie.
-  const neverLoaded = useStore(model.threadList, (s) => s.phase === 'idle' || (s.phase === 'loading' && s.threads.length === 0));
+  // (A list kept from the last visit is shown, offline banner above it.)
+  const neverLoaded = useStore(model.threadList, (s) => s.threads.length === 0 && (s.phase === 'idle' || s.phase === 'loading'));
   return (
     <div className="screen" data-testid="host-screen" data-host-id={runtime.hostId}>
       <AppBar
