@@ -11,9 +11,10 @@
  *    phone (no link), and a Node controller doing what the phone does after the tap (pair,
  *    then resume, then initialize) with the controller library.
  * 2. Thread list at 1,000 threads, budget ≤ 300 ms: a paired phone opens the host's screen; from
- *    navigation start and from the list request to the first row painted. Baselines: the same
- *    load's app bar (the screen without data), and the same `thread/list` from a Node controller
- *    through the relay.
+ *    navigation start and from the list request to the first row painted. First visits (the
+ *    list the phone keeps of the host is dropped before each) and later visits (the kept list
+ *    is painted while the session connects). Baselines: the same load's app bar (the screen
+ *    without data), and the same `thread/list` from a Node controller through the relay.
  * 3. Tap "Run" on an approval → the engine has the answer (reported, no budget): from the tap
  *    event to the hub's `serverRequest/resolved` arriving at the local client. Baseline: the
  *    same approval answered by a Node controller through the relay (from its answer).
@@ -245,11 +246,35 @@ interface ListRun {
   readonly resumeSplit: { work: number; wait: number };
 }
 
+/**
+ * Forgets the thread list the phone keeps of `hostId` (renderer/mobile/phone/cachedThreadList.ts),
+ * so the next start is a first one: nothing to paint before the host answers.
+ */
+async function forgetCachedList(page: Page, hostId: string): Promise<void> {
+  await page.evaluate(
+    (key) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('codex-host-phone', 1);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('kv', 'readwrite');
+          tx.objectStore('kv').delete(key);
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    `threads.${hostId}`,
+  );
+}
+
 async function benchThreadList(phone: Phone, relay: TlsRelay, host: PhoneHost, node: { trusted: TrustedHost; deps: ControllerDeps }): Promise<void> {
   const runs: ListRun[] = [];
+  const warm: { row: number; cached: number; response: number }[] = [];
   const nodeList: number[] = [];
   const controller = await resume(node.trusted, node.deps, { reconnect: false });
   await initialize(controller);
+  await forgetCachedList(phone.page, host.hostId);
+  // Cold: a phone that has never listed this host's threads (the kept list is dropped after each run).
   for (let i = 0; i < RUNS; i++) {
     const page = await phone.context.newPage();
     await page.goto(`${relay.origin}/#/hosts/${host.hostId}`);
@@ -269,23 +294,38 @@ async function benchThreadList(phone: Phone, relay: TlsRelay, host: PhoneHost, n
       deviceKey: firstAfter(p.marks['codexPhone:deviceKey'], 0),
       resumeSplit: socketSplit(p, firstAfter(p.marks['codexHost:connect'], 0), firstAfter(p.marks['codexHost:online'], 0)),
     });
+    await forgetCachedList(page, host.hostId);
     await page.close();
     const t0 = performance.now();
     await controller.rpc.request('thread/list', THREAD_LIST_PARAMS);
     nodeList.push(performance.now() - t0);
   }
+  // Warm: the phone listed them before, so it paints the list it kept while the session connects.
+  for (let i = 0; i <= RUNS; i++) {
+    const page = await phone.context.newPage();
+    await page.goto(`${relay.origin}/#/hosts/${host.hostId}`);
+    const rowPaint = await paintOf(page, 'thread-row');
+    await page.waitForFunction(() => performance.getEntriesByName('codexHost:threadList:response').length > 0, undefined, { timeout: 30_000 });
+    const p = await readProbe(page);
+    // The first of these runs only writes the list for the next ones.
+    if (i > 0) warm.push({ row: rowPaint, cached: firstAfter(p.marks['codexPhone:cachedThreadList'], 0), response: firstAfter(p.marks['codexHost:threadList:response'], 0) });
+    await page.close();
+  }
   controller.close();
   const f = (g: (r: ListRun) => number) => runs.map(g);
   const fromRequest = f((r) => r.row - r.request);
+  const warmRow = warm.map((r) => r.row);
   console.log(`2. thread list: a paired Pixel 7 opens the host's screen, ${THREADS} threads on the host`);
   console.log(table(HEAD, [
-    row('navigation start → first thread row painted', f((r) => r.row), f((r) => r.shell)),
+    row('first visit: navigation start → first thread row painted', f((r) => r.row), f((r) => r.shell)),
     row('navigation start → app bar painted (the screen without data, baseline)', f((r) => r.shell)),
-    row('thread/list sent → first row painted', fromRequest, nodeList),
+    row('first visit: thread/list sent → first row painted', fromRequest, nodeList),
     row('Node controller: the same thread/list through the relay (baseline)', nodeList),
+    row('later visits: navigation start → first row painted (the list kept from the last visit)', warmRow, f((r) => r.shell)),
+    row('later visits: navigation start → the host’s fresh first page answered', warm.map((r) => r.response)),
   ]));
   console.log('');
-  console.log(table(['where the first row goes (median ms)', 'ms'], [
+  console.log(table(['where the first row goes on a first visit (median ms)', 'ms'], [
     ['navigation start → the page\'s response ends', fmt(median(f((r) => r.responseEnd)), 0)],
     ['… → its scripts have arrived', fmt(median(f((r) => r.scriptsEnd - r.responseEnd)), 0)],
     ['… → the script starts running (parse, compile, module evaluation)', fmt(median(f((r) => r.boot - r.scriptsEnd)), 0)],
@@ -300,8 +340,9 @@ async function benchThreadList(phone: Phone, relay: TlsRelay, host: PhoneHost, n
     ['thread/list sent → answered', fmt(median(f((r) => r.response - r.request)), 0)],
     ['answered → first row painted', fmt(median(f((r) => r.row - r.response)), 0)],
   ]));
-  console.log(targetLine(median(f((r) => r.row)) <= LIST_BUDGET_MS, `first thread-list paint at ${THREADS} threads, from navigation start: ${fmt(median(f((r) => r.row)), 0)} ms ≤ ${LIST_BUDGET_MS} ms`));
-  console.log(targetLine(median(fromRequest) <= LIST_BUDGET_MS, `first thread-list paint at ${THREADS} threads, from the list request: ${fmt(median(fromRequest), 0)} ms ≤ ${LIST_BUDGET_MS} ms`));
+  console.log(targetLine(median(f((r) => r.row)) <= LIST_BUDGET_MS, `first thread-list paint at ${THREADS} threads, first visit, from navigation start: ${fmt(median(f((r) => r.row)), 0)} ms ≤ ${LIST_BUDGET_MS} ms`));
+  console.log(targetLine(median(fromRequest) <= LIST_BUDGET_MS, `first thread-list paint at ${THREADS} threads, first visit, from the list request: ${fmt(median(fromRequest), 0)} ms ≤ ${LIST_BUDGET_MS} ms`));
+  console.log(targetLine(median(warmRow) <= LIST_BUDGET_MS, `first thread-list paint at ${THREADS} threads, later visits, from navigation start: ${fmt(median(warmRow), 0)} ms ≤ ${LIST_BUDGET_MS} ms`));
   console.log('');
 }
 

@@ -7,7 +7,8 @@
  * chips, switching shows the other environment's threads and opens one, a thread started from
  * the phone in that environment runs on the Laptop's engine, the choice survives a reload, and
  * switching back shows the Build Box's own threads; when the Laptop goes away its chip stays
- * (also after a reload), the screen says the Laptop (not the Build Box) is out of reach, and a
+ * (also after a reload), a link into the Laptop's environment (a notification's) switches to
+ * it and opens the thread, the screen says the Laptop (not the Build Box) is out of reach, and a
  * tap goes back to the Build Box. The local environment's chip carries the host's name. Screens: test-results/screens/mobile/env-*.
  */
 import { spawn } from 'node:child_process';
@@ -137,6 +138,20 @@ describe('a host’s environments on the phone', { timeout: 120_000 }, () => {
     await row(boxThread).waitFor({ timeout: T });
     expect(await row(laptopThread).count()).toBe(0);
     expect(await chips().first().getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('a link into the other environment (what a notification about its thread opens) shows that environment, then the thread', async () => {
+    await page.goto(`${relay.origin}/#/hosts/${box.hostId}`);
+    await expect.poll(() => chip(/Build Box/).getAttribute('aria-pressed'), { timeout: T }).toBe('true');
+    const link = `#/hosts/${box.hostId}/environments/${encodeURIComponent(`remote:${laptop.hostId}`)}/threads/${encodeURIComponent(laptopThread)}`;
+    await page.evaluate((h) => (location.hash = h), link);
+    await page.getByText('Hello from the fake model! You said: Notes kept on the laptop').waitFor({ timeout: T });
+    // The thread at its plain address, in the environment the link named.
+    expect(new URL(page.url()).hash).toBe(`#/hosts/${box.hostId}/threads/${encodeURIComponent(laptopThread)}`);
+    await page.getByRole('button', { name: 'Threads' }).tap();
+    await expect.poll(() => chip(/Studio Laptop/).getAttribute('aria-pressed'), { timeout: T }).toBe('true');
+    await chip(/Build Box/).tap();
+    await row(boxThread).waitFor({ timeout: T });
   });
 
   it('an environment whose computer went away says so, keeps its chips (after a reload too), and the host’s own still works', async () => {

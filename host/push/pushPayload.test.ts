@@ -13,6 +13,15 @@ describe('push payload', () => {
     expect(buildPushPayload({ kind: 'turn-finished', hostName: 'Studio Mac', threadId: 't-1' }, HOST_ID).title).toBe('Turn finished');
   });
 
+  it('links a thread of another environment through that environment', () => {
+    expect(buildPushPayload({ kind: 'turn-finished', hostName: 'h', threadId: 't-1', environmentId: 'remote:ab12' }, HOST_ID).url).toBe(`/#/hosts/${HOST_ID}/environments/remote%3Aab12/threads/t-1`);
+    expect(buildPushPayload({ kind: 'turn-finished', hostName: 'h', threadId: 't-1', environmentId: 'ssh:build-box.local' }, HOST_ID).url).toBe(`/#/hosts/${HOST_ID}/environments/ssh%3Abuild-box.local/threads/t-1`);
+    expect(buildPushPayload({ kind: 'turn-finished', hostName: 'h', threadId: 't-1', environmentId: 'local' }, HOST_ID).url).toBe(`/#/hosts/${HOST_ID}/threads/t-1`);
+    expect(() => buildPushPayload({ kind: 'turn-finished', hostName: 'h', threadId: 't', environmentId: 'ssh:a\nb' }, HOST_ID)).toThrow('invalid environment id');
+    // The same thread id in two environments is two topics (one does not replace the other).
+    expect(pushDelivery({ kind: 'turn-finished', hostName: 'h', threadId: 't-1', environmentId: 'ssh:a' }).topic).not.toBe(pushDelivery({ kind: 'turn-finished', hostName: 'h', threadId: 't-1' }).topic);
+  });
+
   it('cleans the host name (controls, bidi overrides, length) and falls back when nothing is left', () => {
     const long = 'x'.repeat(200);
     expect(buildPushPayload({ kind: 'turn-finished', hostName: 'Evil\u202Egnp.exe\n', threadId: 't' }, HOST_ID).body).toBe('Evilgnp.exe: Codex finished working');

@@ -6,7 +6,8 @@
  * (`title`, `body`): iOS revokes subscriptions that push silently.
  *
  * The link is a relative app path with the route in the fragment (`/#/hosts/<hostId>/threads/
- * <threadId>`), so opening it never tells the relay which thread was opened.
+ * <threadId>`, or `/#/hosts/<hostId>/environments/<environmentId>/threads/<threadId>` for a
+ * thread of another environment), so opening it never tells the relay which thread was opened.
  */
 import { createHash } from 'node:crypto';
 import { toDisplayName } from '../../shared/protocol/displayName.js';
@@ -20,6 +21,11 @@ export interface PushEvent {
   readonly hostName: string;
   /** The engine's thread id (only used in the link and, hashed, as the push Topic). */
   readonly threadId: string;
+  /**
+   * The environment the thread lives in (`ssh:…`, `remote:…`); the link then opens that
+   * environment first. Absent or `local`: the host's own engine.
+   */
+  readonly environmentId?: string;
 }
 
 /** The decrypted push message the phone's service worker receives (JSON). */
@@ -40,6 +46,8 @@ export interface PushDelivery {
 
 export const THREAD_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export const HOST_ID_RE = /^[0-9a-f]{32}$/;
+/** An environment id as the hub names them (`ssh:<alias>`, `remote:<host id>`): printable, bounded. */
+export const ENVIRONMENT_ID_RE = /^[a-z]+:[^\s\u0000-\u001f\u007f]{1,200}$/;
 
 const TEXT: Record<PushEventKind, { title: string; body: (host: string) => string }> = {
   'approval-needed': { title: 'Approval needed', body: (host) => `${host}: Codex is waiting for your approval` },
@@ -60,11 +68,14 @@ export function buildPushPayload(event: PushEvent, hostId: string): PushPayload 
   if (!THREAD_ID_RE.test(event.threadId)) throw new Error('push: invalid thread id');
   const text = TEXT[event.kind];
   const host = toDisplayName(event.hostName, 'Codex Host');
-  return { title: text.title, body: text.body(host), url: `/#/hosts/${hostId}/threads/${encodeURIComponent(event.threadId)}` };
+  const env = event.environmentId && event.environmentId !== 'local' ? event.environmentId : undefined;
+  if (env !== undefined && !ENVIRONMENT_ID_RE.test(env)) throw new Error('push: invalid environment id');
+  const thread = `threads/${encodeURIComponent(event.threadId)}`;
+  return { title: text.title, body: text.body(host), url: env ? `/#/hosts/${hostId}/environments/${encodeURIComponent(env)}/${thread}` : `/#/hosts/${hostId}/${thread}` };
 }
 
 export function pushDelivery(event: PushEvent): PushDelivery {
   // 32 base64url characters at most (RFC 8030 §5.4); a hash, so the push service learns no id.
-  const topic = createHash('sha256').update(`${event.kind}\n${event.threadId}`).digest('base64url').slice(0, 32);
+  const topic = createHash('sha256').update(`${event.kind}\n${event.threadId}${event.environmentId && event.environmentId !== 'local' ? `\n${event.environmentId}` : ''}`).digest('base64url').slice(0, 32);
   return { ...DELIVERY[event.kind], topic };
 }

@@ -33,7 +33,7 @@ export function wirePushNotifications(d: PushWiringDeps): Disposable {
   store.add(
     d.hub.onAttention((event) => {
       if (!d.push.devices().some((x) => x.enabled && x.subscribed)) return;
-      d.push.notify({ kind: event.kind, hostName: d.hostName, threadId: event.threadId }).then(
+      d.push.notify({ kind: event.kind, hostName: d.hostName, threadId: event.threadId, environmentId: event.environmentId }).then(
         (report) => {
           d.logger.debug('push notification', { kind: event.kind, sent: report.sent, removed: report.removed, failed: report.failed, debounced: report.debounced });
           d.onReport?.(event, report);

@@ -54,6 +54,18 @@ function HostModelScope({ runtime, children }: { readonly runtime: HostRuntime; 
   );
 }
 
+/**
+ * A link into one environment of a host (a notification about a thread on another computer or
+ * an SSH host): shows that environment, then the thread at its plain address.
+ */
+function EnvironmentLink({ runtime, environmentId, threadId }: { readonly runtime: HostRuntime; readonly environmentId: string; readonly threadId: string }) {
+  const env = usePhoneEnv();
+  useEffect(() => {
+    void env.hosts.setEnvironment(runtime.hostId, environmentId).finally(() => navigate({ kind: 'thread', hostId: runtime.hostId, threadId }, true));
+  }, [env, runtime, environmentId, threadId]);
+  return null;
+}
+
 export function App({ initialPairLink }: { readonly initialPairLink?: string }) {
   const route = useRoute();
   const theme = useStore(themeStore, (s) => s.theme);
@@ -96,6 +108,7 @@ export function App({ initialPairLink }: { readonly initialPairLink?: string }) 
     case 'new':
       return <WithHost hostId={route.hostId}>{(r) => <NewThreadScreen runtime={r} />}</WithHost>;
     case 'thread':
+      if (route.environmentId) return <WithHost hostId={route.hostId}>{(r) => <EnvironmentLink runtime={r} environmentId={route.environmentId!} threadId={route.threadId} />}</WithHost>;
       return <WithHost hostId={route.hostId}>{(r) => <ThreadScreen key={route.threadId} runtime={r} threadId={route.threadId} />}</WithHost>;
     case 'diff':
       return <WithHost hostId={route.hostId}>{(r) => <DiffScreen runtime={r} threadId={route.threadId} itemId={route.itemId} file={route.file} />}</WithHost>;

@@ -34,6 +34,9 @@ function takePairLink(): string | undefined {
 }
 
 async function boot(): Promise<void> {
+  // Before any await: the browser starts handing the page its workers' messages at
+  // DOMContentLoaded, listener or not, so a notification tapped while the app starts would be lost.
+  if ('serviceWorker' in navigator) followNotificationLinks(navigator.serviceWorker);
   const pairLink = takePairLink();
   if (location.pathname !== '/') history.replaceState('root', '', `/${location.hash}`);
   else history.replaceState('root', '', location.href);

@@ -22,4 +22,14 @@ describe('the environments a phone remembers of a host', () => {
       expect(parseKnownEnvironments(v)).toEqual([]);
     }
   });
+
+  it('cuts long names to what it reads back, so one long SSH detail does not lose every chip', () => {
+    const long: EnvironmentSummary[] = [...LIST, { id: 'ssh:box', label: 'b'.repeat(300), detail: 'd'.repeat(600), kind: 'ssh' }];
+    const back = parseKnownEnvironments(JSON.parse(JSON.stringify(storableEnvironments(long))));
+    expect(back.map((e) => [e.id, e.label.length, e.detail.length])).toEqual([
+      ['local', 9, 9],
+      ['remote:ab', 13, 0],
+      ['ssh:box', 256, 512],
+    ]);
+  });
 });

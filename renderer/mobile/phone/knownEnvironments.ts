@@ -8,6 +8,9 @@
 import type { EnvironmentSummary } from '../../common/host/hostApi';
 
 const MAX_ENVIRONMENTS = 64;
+const MAX_ID = 256;
+const MAX_LABEL = 256;
+const MAX_DETAIL = 512;
 const KINDS = new Set(['local', 'ssh', 'remote']);
 
 /** The storage key of a host's list. */
@@ -17,7 +20,11 @@ export function knownEnvironmentsKey(hostId: string): string {
 
 /** What is stored of a list: the chip's fields only. */
 export function storableEnvironments(list: readonly EnvironmentSummary[]): EnvironmentSummary[] {
-  return list.slice(0, MAX_ENVIRONMENTS).map((e) => ({ id: e.id, label: e.label, detail: e.detail, kind: e.kind }));
+  // Cut to what parseKnownEnvironments accepts (an id that long is not kept: it could not be selected again).
+  return list
+    .filter((e) => e.id.length <= MAX_ID)
+    .slice(0, MAX_ENVIRONMENTS)
+    .map((e) => ({ id: e.id, label: e.label.slice(0, MAX_LABEL), detail: e.detail.slice(0, MAX_DETAIL), kind: e.kind }));
 }
 
 const str = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
@@ -29,7 +36,7 @@ export function parseKnownEnvironments(v: unknown): EnvironmentSummary[] {
   for (const e of v as unknown[]) {
     if (typeof e !== 'object' || e === null) return [];
     const r = e as Record<string, unknown>;
-    if (!str(r.id, 256) || !r.id || !str(r.label, 256) || !str(r.detail, 512) || typeof r.kind !== 'string' || !KINDS.has(r.kind)) return [];
+    if (!str(r.id, MAX_ID) || !r.id || !str(r.label, MAX_LABEL) || !str(r.detail, MAX_DETAIL) || typeof r.kind !== 'string' || !KINDS.has(r.kind)) return [];
     out.push({ id: r.id, label: r.label, detail: r.detail, kind: r.kind as EnvironmentSummary['kind'] });
   }
   return out;

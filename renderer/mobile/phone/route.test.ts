@@ -17,6 +17,7 @@ describe('phone routes', () => {
       { kind: 'host', hostId: H },
       { kind: 'new', hostId: H },
       { kind: 'thread', hostId: H, threadId: 'thr/1 ä' },
+      { kind: 'thread', hostId: H, threadId: 't1', environmentId: 'ssh:build box' },
       { kind: 'diff', hostId: H, threadId: 't1', itemId: 'item#2', file: 3 },
     ];
     for (const r of routes) expect(at(hrefOf(r))).toEqual(r);
@@ -24,6 +25,7 @@ describe('phone routes', () => {
 
   it('keeps the host and thread in the fragment, which no browser sends to the relay', () => {
     expect(hrefOf({ kind: 'thread', hostId: H, threadId: 't' })).toBe(`/#/hosts/${H}/threads/t`);
+    expect(hrefOf({ kind: 'thread', hostId: H, threadId: 't', environmentId: 'remote:ab' })).toBe(`/#/hosts/${H}/environments/remote%3Aab/threads/t`);
   });
 
   it('reads the pairing link only at /pair with a p= fragment', () => {

@@ -11,7 +11,8 @@ export type Route =
   | { readonly kind: 'settings'; readonly hostId?: string }
   | { readonly kind: 'host'; readonly hostId: string }
   | { readonly kind: 'new'; readonly hostId: string }
-  | { readonly kind: 'thread'; readonly hostId: string; readonly threadId: string }
+  /** `environmentId`: a link into another environment of the host (a notification's): the phone switches to it first. */
+  | { readonly kind: 'thread'; readonly hostId: string; readonly threadId: string; readonly environmentId?: string }
   | { readonly kind: 'diff'; readonly hostId: string; readonly threadId: string; readonly itemId: string; readonly file: number };
 
 const HOST_ID = '[0-9a-f]{32}';
@@ -36,6 +37,12 @@ export function parseRoute(loc: { readonly pathname: string; readonly hash: stri
     const threadId = decode(m[2]!);
     const itemId = decode(m[3]!);
     if (threadId && itemId) return { kind: 'diff', hostId: m[1]!, threadId, itemId, file: Number(m[4]) };
+  }
+  m = new RegExp(`^/hosts/(${HOST_ID})/environments/${SEG}/threads/${SEG}$`).exec(h);
+  if (m) {
+    const environmentId = decode(m[2]!);
+    const threadId = decode(m[3]!);
+    if (environmentId && threadId) return { kind: 'thread', hostId: m[1]!, threadId, environmentId };
   }
   m = new RegExp(`^/hosts/(${HOST_ID})/threads/${SEG}$`).exec(h);
   if (m) {
@@ -66,7 +73,9 @@ export function hrefOf(route: Route): string {
     case 'new':
       return `/#/hosts/${route.hostId}/new`;
     case 'thread':
-      return `/#/hosts/${route.hostId}/threads/${encodeURIComponent(route.threadId)}`;
+      return route.environmentId
+        ? `/#/hosts/${route.hostId}/environments/${encodeURIComponent(route.environmentId)}/threads/${encodeURIComponent(route.threadId)}`
+        : `/#/hosts/${route.hostId}/threads/${encodeURIComponent(route.threadId)}`;
     case 'diff':
       return `/#/hosts/${route.hostId}/threads/${encodeURIComponent(route.threadId)}/diff/${encodeURIComponent(route.itemId)}/${route.file}`;
   }

@@ -34,7 +34,7 @@ export function followNotificationLinks(container: ServiceWorkerContainer, loc: 
     if (hash !== undefined && hash !== loc.hash) loc.hash = hash;
   };
   container.addEventListener('message', onMessage);
-  // Messages wait in a queue until the page says it listens.
+  // Messages wait in a queue until the page says it listens (or the document has loaded).
   container.startMessages();
   return () => container.removeEventListener('message', onMessage);
 }

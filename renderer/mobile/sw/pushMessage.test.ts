@@ -17,7 +17,7 @@ describe('what a push message shows', () => {
   });
 
   it('never opens another site', () => {
-    for (const url of ['https://evil.example/', '//evil.example/x', 'javascript:alert(1)', '/\\evil.example', 'x']) {
+    for (const url of ['https://evil.example/', '//evil.example/x', 'javascript:alert(1)', '/\\evil.example', 'x', '/pair#p=abc', '/push/abc/', '/#/a b']) {
       expect(notificationOf(JSON.stringify({ title: 't', body: 'b', url })).url).toBe('/');
     }
   });

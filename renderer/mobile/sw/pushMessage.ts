@@ -36,8 +36,12 @@ export function notificationOf(data: string | undefined): ShownNotification {
   };
 }
 
-/** `v` when it is a path on this origin (not `//other.site`, not `https:`), else the app's root. */
+/**
+ * `v` when it is one of the app's screens (`/` or `/#/…`: never another site, and not the
+ * pairing or push paths), else the app's root. The page accepts exactly the same
+ * (platform/notificationLinks.ts).
+ */
 export function appLinkOf(v: unknown): string {
   const url = text(v, 512);
-  return url && /^\/(?!\/)[^\s\\]*$/.test(url) ? url : '/';
+  return url && /^\/(#\/[^\s\\]*)?$/.test(url) ? url : '/';
 }
