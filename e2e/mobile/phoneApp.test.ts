@@ -18,7 +18,7 @@
  *   notificationclick) opens that thread in the app window already open.
  * Screenshots go to test-results/screens/mobile/app-*.png.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,17 +120,13 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
       await row.waitFor({ timeout: T });
       await p.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
       // The worker's install step holds every file of the build (the first visit fetched them before it existed).
+      const built = readdirSync(join(REPO_ROOT, 'dist', 'renderer', 'mobile', 'assets'))
+        .filter((f) => /\.(js|css)$/.test(f))
+        .map((f) => `/assets/${f}`);
+      expect(built.length).toBeGreaterThan(3);
       await expect
-        .poll(
-          () =>
-            p.evaluate(async () => {
-              const list = (await (await fetch('/shell-assets.json')).json()) as string[];
-              const hits = await Promise.all(list.map((f) => caches.match(f)));
-              return list.length > 0 && hits.every(Boolean);
-            }),
-          { timeout: T },
-        )
-        .toBe(true);
+        .poll(() => p.evaluate(async (list) => (await Promise.all(list.map(async (f) => ((await caches.match(f)) ? null : f)))).filter(Boolean), built), { timeout: T })
+        .toEqual([]);
 
       await fresh.setOffline(true);
       await p.reload();
@@ -142,8 +138,11 @@ describe('the phone web app, installed and in use', { timeout: 150_000 }, () => 
       expect(await row.textContent()).toContain('Plan for the offline train ride');
       await shoot(p, 'app-opened-offline');
 
+      // Long enough offline that the next retry is seconds away (250 ms doubling, ±25 %: the
+      // attempt after 9 s comes at 13-18 s); the network coming back must not wait for it.
+      await p.waitForTimeout(9_000);
       await fresh.setOffline(false);
-      await waitHostOnline(p, host.hostId, T);
+      await waitHostOnline(p, host.hostId, 3_000);
     } finally {
       await fresh.close();
       await rm(dir, { recursive: true, force: true });

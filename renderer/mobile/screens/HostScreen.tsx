@@ -125,7 +125,7 @@ export function HostScreen({ runtime }: { readonly runtime: HostRuntime }) {
           <div className="phone-list">
             {neverLoaded && (c.state === 'offline' || c.state === 'reconnecting') ? (
               online ? (
-                <FullState icon="plug" title={`${shownName} is not reachable`}>
+                <FullState icon="plug" title={c.label === 'Not available' ? `${shownName} is not available` : `${shownName} is not reachable`}>
                   <p>Its threads appear here as soon as it is back. Messages you write in a thread are kept and sent then.</p>
                 </FullState>
               ) : (

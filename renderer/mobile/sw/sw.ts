@@ -31,7 +31,14 @@ interface ServiceWorkerScope {
 }
 
 const sw = self as unknown as ServiceWorkerScope;
-const CACHE = 'codex-phone-shell-v3';
+/**
+ * This build's scripts and styles, and an id made from them, written in by
+ * vite.mobile.config.ts (a build with other files is a new worker: it installs, caches them,
+ * and its activation drops the old build's cache). Unbuilt, they stay placeholders.
+ */
+const BUILD_ASSETS: readonly string[] = ['__CODEX_PHONE_BUILD_ASSETS__'];
+const BUILD_ID: string = '__CODEX_PHONE_BUILD_ID__';
+const CACHE = `codex-phone-shell-${BUILD_ID}`;
 const SHELL = ['/', '/manifest.webmanifest', '/icon.svg', '/icons/icon-192.png', '/icons/badge-96.png'];
 /** Android shows neither SVG icons nor a coloured badge: a PNG icon, and the white mark as the badge. */
 const NOTIFICATION_ICON = '/icons/icon-192.png';
@@ -39,17 +46,13 @@ const NOTIFICATION_BADGE = '/icons/badge-96.png';
 const isShellRegistration = () => new URL(sw.registration.scope).pathname === '/';
 
 /**
- * The app shell plus every script and style of this build (`shell-assets.json`, written by
- * vite.mobile.config.ts), so the app opens without a network right after the first visit, not
- * only after a second one (the first visit's files were fetched before this worker existed).
+ * The app shell plus every script and style of this build, so the app opens without a network
+ * right after the first visit, not only after a second one (the first visit's files were
+ * fetched before this worker existed).
  */
 async function precacheShell(): Promise<void> {
   const cache = await caches.open(CACHE);
-  await cache.addAll(SHELL);
-  const res = await fetch('/shell-assets.json', { cache: 'no-cache' });
-  const list: unknown = res.ok ? await res.json() : [];
-  const assets = Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string' && /^\/assets\/[\w.-]+$/.test(f)).slice(0, 200) : [];
-  await cache.addAll(assets);
+  await cache.addAll([...SHELL, ...BUILD_ASSETS.filter((f) => /^\/assets\/[\w.-]+$/.test(f))]);
 }
 
 sw.addEventListener('install', (e: ExtendableEventLike) => {
