@@ -144,6 +144,8 @@ describe('acting and approvals from the phone', { timeout: 150_000 }, () => {
     const offered = req.params.availableDecisions ?? ['accept', 'decline'];
     expect(await card.getByRole('button').allTextContents()).toEqual(offered.map(labelOf));
     const decline = offered.includes('decline') ? 'Decline' : 'Decline and stop';
+    // The command the card is about has not run: its line says so (it said "Running").
+    await expect.poll(() => lastTurn(pixel).getByTestId('command-group').textContent(), { timeout: T }).toBe('Wants to run touch declined-marker.txtapproval');
     await shoot(pixel, 'acting-decline-card');
 
     await card.getByRole('button', { name: decline, exact: true }).tap();

@@ -22,10 +22,22 @@ export function commandFailed(c: CommandItem): boolean {
   return c.status === 'failed' || (c.exitCode !== null && c.exitCode !== 0);
 }
 
-/** "Ran 3 commands · 1 failed · 1 declined" (or "Running …" while one runs). */
-export function groupSummary(cmds: readonly CommandItem[]): string {
-  const running = cmds.find((c) => c.status === 'inProgress');
+/** No command waits for an approval (a shared empty list keeps memoized views from re-rendering). */
+export const NONE_AWAITING: readonly string[] = [];
+
+/** A command the engine has not run yet because it asked first: the item is there, "in progress", before the answer. */
+function isAwaiting(c: CommandItem, awaiting: readonly string[]): boolean {
+  return c.status === 'inProgress' && awaiting.includes(c.id);
+}
+
+/**
+ * "Ran 3 commands · 1 failed · 1 declined", "Running …" while one runs, "Wants to run" while
+ * one waits for an approval (`awaiting`: the item ids of the open approvals).
+ */
+export function groupSummary(cmds: readonly CommandItem[], awaiting: readonly string[] = NONE_AWAITING): string {
+  const running = cmds.find((c) => c.status === 'inProgress' && !isAwaiting(c, awaiting));
   if (running) return cmds.length === 1 ? 'Running' : `Running ${cmds.length} commands`;
+  if (cmds.some((c) => isAwaiting(c, awaiting))) return cmds.length === 1 ? 'Wants to run' : `${plural(cmds.length, 'command')} · waiting for your approval`;
   const failed = cmds.filter(commandFailed).length;
   const declined = cmds.filter((c) => c.status === 'declined').length;
   const ran = cmds.length - declined;
@@ -38,11 +50,13 @@ export function groupSummary(cmds: readonly CommandItem[]): string {
 }
 
 /** Output, exit code, duration and folder of one command. */
-function CommandDetails({ cmd, showCommand }: { readonly cmd: CommandItem; readonly showCommand: boolean }) {
+function CommandDetails({ cmd, showCommand, waiting }: { readonly cmd: CommandItem; readonly showCommand: boolean; readonly waiting: boolean }) {
   const failed = commandFailed(cmd);
   const output = cmd.aggregatedOutput?.length
     ? cmd.aggregatedOutput
-    : cmd.status === 'inProgress'
+    : waiting
+      ? 'Not run yet: waiting for your approval.'
+      : cmd.status === 'inProgress'
       ? 'Waiting for output…'
       : cmd.status === 'declined'
         ? 'Not run: declined.'
@@ -59,7 +73,7 @@ function CommandDetails({ cmd, showCommand }: { readonly cmd: CommandItem; reado
             exit code {cmd.exitCode}
           </span>
         ) : (
-          <span>{cmd.status === 'declined' ? 'declined' : cmd.status === 'inProgress' ? 'running' : cmd.status}</span>
+          <span>{cmd.status === 'declined' ? 'declined' : waiting ? 'waiting for approval' : cmd.status === 'inProgress' ? 'running' : cmd.status}</span>
         )}
         {cmd.durationMs !== null ? <span>{duration(cmd.durationMs)}</span> : null}
         <span className="ellipsis" title={cmd.cwd}>
@@ -70,7 +84,7 @@ function CommandDetails({ cmd, showCommand }: { readonly cmd: CommandItem; reado
   );
 }
 
-const CommandRow = memo(function CommandRow({ cmd }: { readonly cmd: CommandItem }) {
+const CommandRow = memo(function CommandRow({ cmd, waiting }: { readonly cmd: CommandItem; readonly waiting: boolean }) {
   const [open, setOpen] = useState(false);
   const failed = commandFailed(cmd);
   return (
@@ -80,19 +94,20 @@ const CommandRow = memo(function CommandRow({ cmd }: { readonly cmd: CommandItem
         <span className="ellipsis" style={{ flex: 1 }}>
           {displayCommand(cmd)}
         </span>
-        {cmd.status === 'inProgress' ? <Spinner label="Running" /> : null}
+        {waiting ? <span className="badge badge-warning">approval</span> : cmd.status === 'inProgress' ? <Spinner label="Running" /> : null}
         {cmd.status === 'declined' ? <span className="badge">declined</span> : failed ? <span className="badge badge-danger">exit {cmd.exitCode ?? '?'}</span> : null}
       </button>
-      {open ? <CommandDetails cmd={cmd} showCommand={false} /> : null}
+      {open ? <CommandDetails cmd={cmd} showCommand={false} waiting={waiting} /> : null}
     </div>
   );
 });
 
-export const CommandGroup = memo(function CommandGroup({ commands }: { readonly commands: readonly CommandItem[] }) {
+export const CommandGroup = memo(function CommandGroup({ commands, awaiting = NONE_AWAITING }: { readonly commands: readonly CommandItem[]; readonly awaiting?: readonly string[] }) {
   const single = commands.length === 1;
   const [open, setOpen] = useState(false);
   const first = commands[0]!;
-  const running = commands.some((c) => c.status === 'inProgress');
+  const waiting = commands.some((c) => isAwaiting(c, awaiting));
+  const running = commands.some((c) => c.status === 'inProgress' && !isAwaiting(c, awaiting));
   const failed = commands.filter(commandFailed).length;
   return (
     <div className="item-card" data-testid="command-group">
@@ -100,7 +115,7 @@ export const CommandGroup = memo(function CommandGroup({ commands }: { readonly 
         <Icon name="chevron" className="chev" />
         <Icon name="terminal" />
         <span className="item-head-title ellipsis">
-          {groupSummary(commands)}
+          {groupSummary(commands, awaiting)}
           {single ? (
             <>
               {' '}
@@ -108,10 +123,12 @@ export const CommandGroup = memo(function CommandGroup({ commands }: { readonly 
             </>
           ) : null}
         </span>
-        {running ? <Spinner label="Running" /> : failed ? <span className="badge badge-danger">{single ? `exit ${first.exitCode ?? '?'}` : `${failed} failed`}</span> : null}
+        {running ? <Spinner label="Running" /> : waiting ? <span className="badge badge-warning">approval</span> : failed ? <span className="badge badge-danger">{single ? `exit ${first.exitCode ?? '?'}` : `${failed} failed`}</span> : null}
       </button>
       {open ? (
-        <div className="item-body">{single ? <CommandDetails cmd={first} showCommand /> : commands.map((c) => <CommandRow key={c.id} cmd={c} />)}</div>
+        <div className="item-body">
+          {single ? <CommandDetails cmd={first} showCommand waiting={isAwaiting(first, awaiting)} /> : commands.map((c) => <CommandRow key={c.id} cmd={c} waiting={isAwaiting(c, awaiting)} />)}
+        </div>
       ) : null}
     </div>
   );

@@ -5,7 +5,7 @@ import type { TurnView as TurnData } from '../stores/threadReducer';
 import { duration } from '../util/format';
 import { Icon } from '../views/Icon';
 import { Spinner } from '../views/States';
-import { CommandGroup, type CommandItem } from './CommandGroup';
+import { CommandGroup, NONE_AWAITING, type CommandItem } from './CommandGroup';
 import { useItemOverrides } from './itemOverrides';
 import {
   AgentMessageView,
@@ -61,7 +61,18 @@ function ItemView({ item, running, root }: { readonly item: ThreadItem; readonly
   }
 }
 
-export const TurnView = memo(function TurnView({ turn, root, waitingForApproval }: { readonly turn: TurnData; readonly root?: string; readonly waitingForApproval?: boolean }) {
+export const TurnView = memo(function TurnView({
+  turn,
+  root,
+  waitingForApproval,
+  awaitingItemIds = NONE_AWAITING,
+}: {
+  readonly turn: TurnData;
+  readonly root?: string;
+  readonly waitingForApproval?: boolean;
+  /** The items of this turn an open approval is about (a stable array: TurnView is memoized). */
+  readonly awaitingItemIds?: readonly string[];
+}) {
   const running = turn.status === 'inProgress';
   const blocks = groupItems(turn.items);
   const hasAgentOutput = turn.items.some((i) => i.type !== 'userMessage');
@@ -71,7 +82,7 @@ export const TurnView = memo(function TurnView({ turn, root, waitingForApproval 
   return (
     <section className="turn" data-testid="turn" data-turn-id={turn.id} data-status={turn.status}>
       {blocks.map((b) =>
-        b.kind === 'commands' ? <CommandGroup key={b.items[0]!.id} commands={b.items} /> : <ItemView key={b.item.id} item={b.item} running={running && b.item.id === newestId} root={root} />,
+        b.kind === 'commands' ? <CommandGroup key={b.items[0]!.id} commands={b.items} awaiting={awaitingItemIds} /> : <ItemView key={b.item.id} item={b.item} running={running && b.item.id === newestId} root={root} />,
       )}
       {turn.plan && turn.plan.steps.length ? <TurnPlanView plan={turn.plan} /> : null}
       {running && waitingForApproval ? (

@@ -36,6 +36,21 @@ describe('command executions', () => {
     expect(screen.getAllByRole('button')[0]!.textContent).toContain('Ran 1 command · 1 declined');
   });
 
+  it('a command that waits for an approval says it wants to run, not that it runs', () => {
+    const asked = cmd('a', 'rm -rf build', { status: 'inProgress', exitCode: null, aggregatedOutput: null, durationMs: null });
+    const { unmount } = render(<CommandGroup commands={[asked]} awaiting={['a']} />);
+    const head = screen.getByRole('button');
+    expect(head.textContent).toBe('Wants to run rm -rf buildapproval');
+    expect(screen.queryByRole('status', { name: 'Running' })).toBeNull();
+    fireEvent.click(head);
+    expect(screen.getByTestId('command-output').textContent).toContain('Not run yet: waiting for your approval.');
+    unmount();
+    // Once answered (no longer awaiting) and still in progress, it runs.
+    render(<CommandGroup commands={[asked]} />);
+    expect(screen.getByRole('button').textContent).toContain('Running rm -rf build');
+    expect(screen.getByRole('status', { name: 'Running' })).toBeTruthy();
+  });
+
   it('groupItems keeps other items between groups', () => {
     const msg: ThreadItem = { type: 'agentMessage', id: 'm', text: 'x', moderation: null, phase: null, memoryCitation: null, delivery: null, questions: null };
     const blocks = groupItems([cmd('a', 'ls'), cmd('b', 'pwd'), msg, cmd('c', 'cat x')]);

@@ -5,6 +5,7 @@
 import { useCallback, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { FileUpdateChange } from '../../../shared/protocol/appServer/experimental/v2/FileUpdateChange';
 import { useHostModel, useSelect } from '../host/HostProvider';
+import { NONE_AWAITING } from '../items/CommandGroup';
 import { TurnView } from '../items/TurnView';
 import type { PendingApproval } from '../stores/approvalsStore';
 import { runningTurn, type ThreadStore } from '../stores/threadStore';
@@ -77,6 +78,12 @@ export function ThreadView({ store, headerStart, offline, onSend, beforeComposer
   const threadId = useSelect(store, (s) => s.threadId);
   const allApprovals = useSelect(model.approvals, (s) => s.pending);
   const approvals = useMemo(() => allApprovals.filter((a) => a.threadId === threadId), [allApprovals, threadId]);
+  // Per turn, the items an open approval is about (a command asked for is "Wants to run", not "Running").
+  const awaitingByTurn = useMemo(() => {
+    const m = new Map<string, string[]>();
+    for (const a of approvals) if (a.turnId && a.itemId) m.set(a.turnId, [...(m.get(a.turnId) ?? []), a.itemId]);
+    return m;
+  }, [approvals]);
   const running = runningTurn({ turns }) !== undefined;
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -153,7 +160,7 @@ export function ThreadView({ store, headerStart, offline, onSend, beforeComposer
           <div className="older-bar">Beginning of the thread</div>
         ) : null}
         {turns.map((t) => (
-          <TurnView key={t.id} turn={t} root={cwd} waitingForApproval={approvals.some((a) => a.turnId === t.id)} />
+          <TurnView key={t.id} turn={t} root={cwd} waitingForApproval={approvals.some((a) => a.turnId === t.id)} awaitingItemIds={awaitingByTurn.get(t.id) ?? NONE_AWAITING} />
         ))}
         {approvals.map((a) => (
           <div key={String(a.requestId)} style={{ marginTop: 12 }}>
