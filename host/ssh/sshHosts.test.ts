@@ -7,7 +7,9 @@ import { createMemoryTransportPair } from '../../shared/rpc/memoryTransport.js';
 import { Emitter } from '../../shared/util/lifecycle.js';
 import type { RunProgram } from './runProgram.js';
 import type { OpenSessionOptions, SshSession } from './ssh2Client.js';
+import { HostKeyTrustStore } from './hostKeyTrustStore.js';
 import { SshHosts } from './sshHosts.js';
+import { SSH_KNOWN_HOSTS_FILE } from './sshStateFiles.js';
 
 const KEY = Buffer.from('AAAAC3NzaC1lZDI1NTE5AAAAIOJQmzf8EhsOo29xiawOA8lKUoAmihbeMMonGESRi4mq', 'base64');
 const FP = 'SHA256:SE/xB+vdUboB/KSE49XnzZ+o9KG4YDbuvjcxdlGgeF4';
@@ -140,6 +142,24 @@ describe('SshHosts', () => {
     expect((await hosts.list()).hosts.map((h) => `${h.name}:${h.listed}`)).toEqual(['devbox:true', 'pw:false']);
     await hosts.remove('devbox');
     expect((await hosts.list()).hosts.map((h) => `${h.name}:${h.listed}:${h.enabled}`)).toEqual(['devbox:false:false', 'pw:false:false']);
+    await hosts.dispose();
+  });
+
+  it('removing a host added by hand keeps a trusted key another host still connects with', async () => {
+    const trust = new HostKeyTrustStore({ file: path.join(dir, SSH_KNOWN_HOSTS_FILE) });
+    // A store reads its file once: what the hosts wrote is read through a new one.
+    const stored = (name: string) => new HostKeyTrustStore({ file: path.join(dir, SSH_KNOWN_HOSTS_FILE) }).check(name, KEY);
+    const hosts = await open().hosts;
+    // The config alias devbox resolves to 10.0.0.9:22 (the ssh -G stand-in above), the same name as this one.
+    await hosts.add({ name: 'box', destination: 'bob@10.0.0.9' });
+    await trust.trust('10.0.0.9', KEY);
+    await hosts.remove('box');
+    expect(await stored('10.0.0.9')).toEqual({ kind: 'trusted' });
+    // An address no other host uses is forgotten with its host.
+    await hosts.add({ name: 'lone', destination: 'bob@10.7.7.7:2200' });
+    await trust.trust('[10.7.7.7]:2200', KEY);
+    await hosts.remove('lone');
+    expect(await stored('[10.7.7.7]:2200')).toEqual({ kind: 'unknown' });
     await hosts.dispose();
   });
 

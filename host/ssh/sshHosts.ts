@@ -22,6 +22,7 @@ import { discoverSshHosts, type DiscoveryProblem, type SshDiscovery } from './di
 import { HostKeyTrustStore } from './hostKeyTrustStore.js';
 import { manualHostSchema, manualToResolved, parseManualHost, type ManualHost, type ManualHostInput } from './manualHost.js';
 import { RemoteEngine } from './remoteEngine.js';
+import { knownHostsName } from './knownHosts.js';
 import type { ResolveContext, ResolvedSshHost } from './resolvedHost.js';
 import { resolveSshHost } from './resolveSshHost.js';
 import type { RunProgram } from './runProgram.js';
@@ -267,14 +268,15 @@ export class SshHosts implements Disposable {
     };
     await this.#save();
     const oldKey = keyNameOf(old);
-    if (oldKey !== keyNameOf(host) && !this.#state.manual.some((m) => keyNameOf(m) === oldKey)) await this.#trust.forget(oldKey);
+    if (oldKey !== keyNameOf(host)) await this.#forgetKeyUnlessShared(oldKey);
     if (wasEnabled) this.#connection(host.name).conn.start();
     this.#changed.fire(undefined);
     return host;
   }
 
   /**
-   * Removes a manual host (and disables it), forgetting its trusted host key; a config alias is
+   * Removes a manual host (and disables it), forgetting its trusted host key unless another host
+   * still uses it (#forgetKeyUnlessShared); a config alias is
    * disabled and taken off the user's list (it stays in the ssh config, and stays discovered).
    */
   async remove(name: string): Promise<void> {
@@ -291,7 +293,7 @@ export class SshHosts implements Disposable {
     await this.disable(name);
     this.#state = { ...this.#state, manual: this.#state.manual.filter((x) => x.name !== name) };
     await this.#save();
-    if (!this.#state.manual.some((x) => keyNameOf(x) === keyNameOf(m))) await this.#trust.forget(keyNameOf(m));
+    await this.#forgetKeyUnlessShared(keyNameOf(m));
     this.#disposeConnection(name);
     this.#changed.fire(undefined);
   }
@@ -409,24 +411,43 @@ export class SshHosts implements Disposable {
     if (!d.hosts.some((h) => h.alias === name)) throw new SshError('config', `there is no host ${name} in ${d.configFile} or among the hosts added by hand`);
   }
 
+  /** What a host name means for ssh: a host added by hand as given, a config alias as ssh resolves it. */
+  #resolveAlias(alias: string): Promise<ResolvedSshHost> {
+    const o = this.#o;
+    const manual = this.#state.manual.find((m) => m.name === alias);
+    if (manual) return Promise.resolve(manualToResolved(manual, o.context));
+    return resolveSshHost({
+      alias,
+      ...(o.configFile ? { configFile: o.configFile } : {}),
+      context: o.context,
+      fallbackConfig: async () => (this.#discovery ?? (await this.refresh())).config,
+      ...(o.run ? { run: o.run } : {}),
+      ...(o.sshBinary ? { sshBinary: o.sshBinary } : {}),
+    });
+  }
+
+  /**
+   * Forgets the key trusted under `keyName` unless another host still connects under that name:
+   * a host added by hand for the same address, or a config alias that resolves to it (an alias
+   * ssh cannot resolve right now does not count).
+   */
+  async #forgetKeyUnlessShared(keyName: string): Promise<void> {
+    if (this.#state.manual.some((m) => keyNameOf(m) === keyName)) return;
+    const d = this.#discovery ?? (await this.refresh().catch(() => undefined));
+    for (const h of d?.hosts ?? []) {
+      const r = await this.#resolveAlias(h.alias).catch(() => undefined);
+      if (r && knownHostsName(r.hostKeyAlias ?? r.hostName, r.port) === keyName) return;
+    }
+    await this.#trust.forget(keyName);
+  }
+
   #connection(name: string): { conn: SshHostConnection; port: SshEnginePort } {
     const existing = this.#connections.get(name);
     if (existing) return existing;
     const o = this.#o;
     const promptTimeoutMs = o.promptTimeoutMs ?? DEFAULT_PROMPT_TIMEOUT_MS;
     const readKeyFile = (p: string) => readFile(p).catch(() => undefined);
-    const resolveAlias = async (alias: string): Promise<ResolvedSshHost> => {
-      const manual = this.#state.manual.find((m) => m.name === alias);
-      if (manual) return manualToResolved(manual, o.context);
-      return resolveSshHost({
-        alias,
-        ...(o.configFile ? { configFile: o.configFile } : {}),
-        context: o.context,
-        fallbackConfig: async () => (this.#discovery ?? (await this.refresh())).config,
-        ...(o.run ? { run: o.run } : {}),
-        ...(o.sshBinary ? { sshBinary: o.sshBinary } : {}),
-      });
-    };
+    const resolveAlias = (alias: string) => this.#resolveAlias(alias);
     const tag = createHash('sha256').update(`${this.#state.instanceId}\u0000${name}`).digest('hex').slice(0, 12);
     const conn = new SshHostConnection({
       alias: name,

@@ -141,7 +141,7 @@ export function SshTab({ session }: { readonly session: HostSession | SshSession
           <p className="ssh-note">
             {open.enabled ? 'It disconnects, its remote Codex stops, and ' : ''}
             its remote projects are forgotten.{' '}
-            {open.source === 'manual' ? 'The host and its trusted key are deleted.' : 'It stays in your SSH config; you can check it again under Add.'}
+            {open.source === 'manual' ? 'The host is deleted, with its trusted key unless another of your hosts connects to the same address.' : 'It stays in your SSH config; you can check it again under Add.'}
           </p>
         </SshDialog>
       ) : null}
