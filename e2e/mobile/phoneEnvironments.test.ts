@@ -111,6 +111,8 @@ describe('a host’s environments on the phone', { timeout: 120_000 }, () => {
     await shoot(page, 'env-remote-threads');
     await row(laptopThread).tap();
     await page.getByText('Hello from the fake model! You said: Notes kept on the laptop').waitFor({ timeout: T });
+    // The header says where the thread runs.
+    expect(await page.getByTestId('thread-place').textContent()).toBe(' Studio Laptop · ');
     await shoot(page, 'env-remote-thread');
   });
 

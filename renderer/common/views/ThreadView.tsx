@@ -59,9 +59,11 @@ export interface ThreadViewProps {
   readonly onSend?: (text: string, choice: ComposerChoice) => Promise<boolean>;
   /** Shown right above the composer (the phone's queued messages). */
   readonly beforeComposer?: ReactNode;
+  /** Where the thread runs, before its folder (the phone names an environment other than the host itself). */
+  readonly place?: string;
 }
 
-export function ThreadView({ store, headerStart, offline, onSend, beforeComposer }: ThreadViewProps) {
+export function ThreadView({ store, headerStart, offline, onSend, beforeComposer, place }: ThreadViewProps) {
   const model = useHostModel();
   const title = useSelect(store, (s) => s.title);
   const cwd = useSelect(store, (s) => s.cwd);
@@ -181,7 +183,12 @@ export function ThreadView({ store, headerStart, offline, onSend, beforeComposer
             {title || (phase === 'loading' ? ' ' : 'Thread')}
           </h1>
           {cwd ? (
-            <div className="thread-subtitle ellipsis" title={cwd}>
+            <div className="thread-subtitle ellipsis" title={place ? `${place}: ${cwd}` : cwd}>
+              {place ? (
+                <span className="thread-place" data-testid="thread-place">
+                  <Icon name="server" /> {place} ·{' '}
+                </span>
+              ) : null}
               {/* The end of a path says most: a narrow screen gets a shorter one rather than losing the end to the ellipsis. */}
               <Icon name="folder" /> <span className="path-wide">{shortPath(cwd, 80)}</span>
               <span className="path-narrow">{shortPath(cwd, 34)}</span>
