@@ -65,6 +65,25 @@ describe('codex-host serve: the hub over the real engine', () => {
     expect(entries[0]!.request).toBe('item/commandExecution/requestApproval');
   });
 
+  it('a client that cannot answer an approval (it answers with an error) does not decide it: a person on another client does', async () => {
+    const a = await stack.client('no-approval-ui');
+    const b = await stack.client('person');
+    const threadId = await startThread(a, workdir());
+    await startTurn(a, threadId, 'please RUN touch decided-by-a-person.txt && echo shell-ran-ok');
+    await b.waitFor((m) => m.method === 'thread/status/changed' && isFor(threadId)(m) && (paramsOf(m).status as { type?: string })?.type === 'active', TURN_MS);
+    await b.request('thread/resume', { threadId });
+    const reqA = await a.waitFor(isApproval(threadId), TURN_MS);
+    const reqB = await b.waitFor(isApproval(threadId), TURN_MS);
+    a.send({ id: reqA.id, error: { code: -32601, message: 'item/commandExecution/requestApproval: not handled by this client' } });
+    // Still open for the person: nothing resolved it.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(b.messages.some((m) => m.method === 'serverRequest/resolved' && paramsOf(m).requestId === reqB.id)).toBe(false);
+    b.respond(reqB.id!, { decision: 'accept' });
+    expect(turnStatus(await b.waitFor(turnCompleted(threadId), TURN_MS))).toBe('completed');
+    expect(existsSync(join(workdir(), 'decided-by-a-person.txt'))).toBe(true);
+    await expect.poll(() => auditEntries(stack).filter((e) => e.threadId === threadId).map((e) => [e.client.name, e.decision, e.outcome]), { timeout: 5000 }).toEqual([['person', 'accept', 'applied']]);
+  });
+
   it('keeps an approval pending when its only client leaves; another client resumes and answers it', async () => {
     const a = await stack.client('leaver');
     const threadId = await startThread(a, workdir());

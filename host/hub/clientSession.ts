@@ -20,7 +20,7 @@ import { errorMessage } from '../../shared/util/errors.js';
 import type { Logger } from '../../shared/util/logger.js';
 import { parseUnknown, SchemaParseError } from '../../shared/util/schema.js';
 import type { AuditEntry, AuditSink } from '../audit/auditLog.js';
-import { decisionOf, type PendingApproval } from './approvalTracker.js';
+import { APPROVAL_METHODS, decisionOf, type PendingApproval } from './approvalTracker.js';
 import { DeliveredRequests } from './deliveredRequests.js';
 import { EngineOutbox } from './engineOutbox.js';
 import type { EnvironmentRuntime } from './environmentRuntime.js';
@@ -187,6 +187,13 @@ export class ClientSession implements HostConnection {
         null,
         new RpcError(RpcErrorCode.InvalidRequest, `Invalid request: server request ${shown} was not sent to this client, or it already answered it; the answer was dropped`, { requestId: id }),
       );
+      return;
+    }
+    if (decision === 'error' && APPROVAL_METHODS.has(method)) {
+      // A client that cannot answer (no way to show it, an old client) is not a person
+      // deciding; the engine takes the first answer from any connection, so passing the error
+      // on would decline it for everyone who can. Left waiting for them (docs/engine.md §6).
+      this.#d.logger.info('a client could not answer an approval; it stays open for the others', { client: this.identity.id, method, requestId: shown });
       return;
     }
     const env = this.#env;
