@@ -2,7 +2,7 @@
  * The real headless host (`codex-host serve`) over the real `codex app-server`, driven as
  * remote clients through its listener (docs/architecture.md): a streamed turn; two clients on one
  * thread with an approval (first answer wins, the other sees serverRequest/resolved, both
- * answers audited); an approval that survives its client's disconnect and is answered by
+ * answers audited); a client that answers an approval with an error does not decide it; an approval that survives its client's disconnect and is answered by
  * another client after thread/resume; interrupt; the engine killed → clients closed with a
  * reason and reconnecting; malformed, binary and oversized input; `codex-host status`.
  */
@@ -38,16 +38,22 @@ describe('codex-host serve: the hub over the real engine', () => {
     expect(a.messages.find((m) => m.method === 'turn/started')).toHaveProperty('emittedAtMs');
   });
 
-  it('sends an approval to both clients of a thread; the first answer wins and is audited', async () => {
-    const a = await stack.client('client-a');
-    const b = await stack.client('client-b');
+  /** Client `nameA` starts a turn that asks to run `command`; `nameB` joins the thread; both hold the approval. */
+  async function twoClientsAtAnApproval(nameA: string, nameB: string, command: string) {
+    const a = await stack.client(nameA);
+    const b = await stack.client(nameB);
     const threadId = await startThread(a, workdir());
-    await startTurn(a, threadId, 'please RUN touch approved-by-b.txt && echo shell-ran-ok');
+    await startTurn(a, threadId, `please RUN ${command} && echo shell-ran-ok`);
     // A thread can be joined once its first turn runs (docs/engine.md §6).
     await b.waitFor((m) => m.method === 'thread/status/changed' && isFor(threadId)(m) && (paramsOf(m).status as { type?: string })?.type === 'active', TURN_MS);
     await b.request('thread/resume', { threadId });
     const reqA = await a.waitFor(isApproval(threadId), TURN_MS);
     const reqB = await b.waitFor(isApproval(threadId), TURN_MS);
+    return { a, b, threadId, reqA, reqB };
+  }
+
+  it('sends an approval to both clients of a thread; the first answer wins and is audited', async () => {
+    const { a, b, threadId, reqA, reqB } = await twoClientsAtAnApproval('client-a', 'client-b', 'touch approved-by-b.txt');
     expect(reqB.id).toBe(reqA.id);
     b.respond(reqB.id!, { decision: 'accept' });
     const resolved = await a.waitFor((m) => m.method === 'serverRequest/resolved' && paramsOf(m).requestId === reqA.id, TURN_MS);
@@ -66,14 +72,7 @@ describe('codex-host serve: the hub over the real engine', () => {
   });
 
   it('a client that cannot answer an approval (it answers with an error) does not decide it: a person on another client does', async () => {
-    const a = await stack.client('no-approval-ui');
-    const b = await stack.client('person');
-    const threadId = await startThread(a, workdir());
-    await startTurn(a, threadId, 'please RUN touch decided-by-a-person.txt && echo shell-ran-ok');
-    await b.waitFor((m) => m.method === 'thread/status/changed' && isFor(threadId)(m) && (paramsOf(m).status as { type?: string })?.type === 'active', TURN_MS);
-    await b.request('thread/resume', { threadId });
-    const reqA = await a.waitFor(isApproval(threadId), TURN_MS);
-    const reqB = await b.waitFor(isApproval(threadId), TURN_MS);
+    const { a, b, threadId, reqA, reqB } = await twoClientsAtAnApproval('no-approval-ui', 'person', 'touch decided-by-a-person.txt');
     a.send({ id: reqA.id, error: { code: -32601, message: 'item/commandExecution/requestApproval: not handled by this client' } });
     // Still open for the person: nothing resolved it.
     await new Promise((r) => setTimeout(r, 500));
