@@ -104,7 +104,7 @@ export class PushNotifier {
     const payload = JSON.stringify(buildPushPayload(event, this.#o.hostId));
     const delivery = pushDelivery(event);
 
-    const key = `${event.kind}\n${event.threadId}\n${event.environmentId ?? 'local'}`;
+    const key = delivery.topic;
     const now = this.#now();
     const last = this.#lastSent.get(key);
     if (last !== undefined && now - last < this.#debounceMs) return { sent: 0, removed: 0, failed: 0, debounced: true };

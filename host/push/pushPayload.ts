@@ -68,14 +68,21 @@ export function buildPushPayload(event: PushEvent, hostId: string): PushPayload 
   if (!THREAD_ID_RE.test(event.threadId)) throw new Error('push: invalid thread id');
   const text = TEXT[event.kind];
   const host = toDisplayName(event.hostName, 'Codex Host');
-  const env = event.environmentId && event.environmentId !== 'local' ? event.environmentId : undefined;
+  const env = otherEnvironmentOf(event);
   if (env !== undefined && !ENVIRONMENT_ID_RE.test(env)) throw new Error('push: invalid environment id');
   const thread = `threads/${encodeURIComponent(event.threadId)}`;
   return { title: text.title, body: text.body(host), url: env ? `/#/hosts/${hostId}/environments/${encodeURIComponent(env)}/${thread}` : `/#/hosts/${hostId}/${thread}` };
 }
 
+/** The environment an event names when it is not the host's own engine. */
+function otherEnvironmentOf(event: PushEvent): string | undefined {
+  return event.environmentId && event.environmentId !== 'local' ? event.environmentId : undefined;
+}
+
+/** How to deliver an event; its topic names the event (kind, thread, environment), so it is also what PushNotifier debounces by. */
 export function pushDelivery(event: PushEvent): PushDelivery {
   // 32 base64url characters at most (RFC 8030 §5.4); a hash, so the push service learns no id.
-  const topic = createHash('sha256').update(`${event.kind}\n${event.threadId}${event.environmentId && event.environmentId !== 'local' ? `\n${event.environmentId}` : ''}`).digest('base64url').slice(0, 32);
+  const env = otherEnvironmentOf(event);
+  const topic = createHash('sha256').update(`${event.kind}\n${event.threadId}${env ? `\n${env}` : ''}`).digest('base64url').slice(0, 32);
   return { ...DELIVERY[event.kind], topic };
 }

@@ -77,7 +77,6 @@ async function boot(): Promise<void> {
   );
   await hosts.load();
   window.addEventListener('online', () => hosts.reconnectWaiting());
-  if ('serviceWorker' in navigator) followNotificationLinks(navigator.serviceWorker);
   if ('serviceWorker' in navigator && globalThis.isSecureContext) void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
 }
 

@@ -6,6 +6,7 @@
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
+import type { EnvironmentSummary } from '../common/host/hostApi';
 import type { DeviceKeyKind } from './platform/deviceKey';
 import type { CryptoSupport } from './platform/cryptoSupport';
 import type { PhoneHosts } from './phone/phoneHosts';
@@ -79,4 +80,9 @@ export function useOnline(): boolean {
 
 export function useRuntimeState<T>(runtime: HostRuntime, select: (s: RuntimeState) => T): T {
   return useStore(runtime.state as StoreApi<RuntimeState>, select);
+}
+
+/** The environment shown when it is not the host's own (an SSH host, another computer), as the chips name it. */
+export function useOtherEnvironment(runtime: HostRuntime): EnvironmentSummary | undefined {
+  return useRuntimeState(runtime, (s) => s.environments.find((e) => e.id === s.environmentId && e.kind !== 'local'));
 }

@@ -24,7 +24,7 @@ describe('a host’s state in words', () => {
   });
 
   it('says which environment is out of reach when the host is there but that engine is not', () => {
-    const laptop = { id: 'remote:ab12', label: 'Studio Laptop', local: false };
+    const laptop = { id: 'remote:ab12', label: 'Studio Laptop' };
     const down = { kind: 'reconnecting' as const, attempt: 3, closeCode: 1013, lastError: 'connection closed: engine of environment "remote:ab12" unavailable; try again later' };
     expect(connectionOf(down, undefined, 'Build Box', true, laptop)).toEqual({
       state: 'offline',
@@ -36,7 +36,7 @@ describe('a host’s state in words', () => {
     const unknown = { kind: 'reconnecting' as const, attempt: 1, lastError: 'host/environment/select: unknown environment "remote:ab12" (this host has: local)' };
     expect(connectionOf(unknown, undefined, 'Build Box', true, laptop)).toMatchObject({ state: 'offline', label: 'Not available' });
     const own = { ...down, lastError: 'connection closed: engine unavailable; try again later' };
-    expect(connectionOf(own, undefined, 'Build Box', true, { id: 'local', label: 'Build Box', local: true })).toMatchObject({ state: 'reconnecting', detail: 'Codex is not running on Build Box right now; the host is starting it again' });
+    expect(connectionOf(own, undefined, 'Build Box', true)).toMatchObject({ state: 'reconnecting', detail: 'Codex is not running on Build Box right now; the host is starting it again' });
     // Another close, or the same words without the hub's code, keep the generic wording.
     expect(connectionOf({ ...down, closeCode: 1011 }, undefined, 'Build Box', true, laptop)).toMatchObject({ state: 'reconnecting', detail: down.lastError });
     expect(connectionOf({ ...down, lastError: 'connection closed: too many clients' }, undefined, 'Build Box', true, laptop)).toMatchObject({ state: 'reconnecting' });

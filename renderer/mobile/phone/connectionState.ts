@@ -11,11 +11,10 @@ import type { SessionStatus } from '../../common/host/hostSession';
 /** The hub's "try again later" close (closeCodes.ts CLOSE.TRY_AGAIN_LATER): an engine that is down, or the host is full. */
 const TRY_AGAIN_LATER = 1013;
 
-/** The environment the session is for, as the chips name it. */
-export interface ShownEnvironment {
+/** The environment the session is for when it is not the host's own, as the chips name it. */
+export interface OtherEnvironment {
   readonly id: string;
   readonly label: string;
-  readonly local: boolean;
 }
 
 export type PhoneConnectionState = 'connecting' | 'online' | 'offline' | 'reconnecting' | 'removed' | 'failed';
@@ -38,7 +37,7 @@ export interface LastFailure {
 /** Why a session may never be retried: the device was removed, or the host is not the one paired. */
 export type FinalReason = 'removed' | 'host_key';
 
-export function connectionOf(status: SessionStatus, last: LastFailure | undefined, hostName: string, online = true, environment?: ShownEnvironment): PhoneConnection {
+export function connectionOf(status: SessionStatus, last: LastFailure | undefined, hostName: string, online = true, environment?: OtherEnvironment): PhoneConnection {
   switch (status.kind) {
     case 'online':
       return { state: 'online', label: 'Online' };
@@ -64,8 +63,8 @@ export function connectionOf(status: SessionStatus, last: LastFailure | undefine
  * SSH host that went away, an environment the host no longer has, or this host's own engine.
  * The hub says which in its close reason or its refusal to select it (host/hub/clientSession.ts).
  */
-function engineDownWords(status: SessionStatus & { kind: 'reconnecting' }, hostName: string, environment: ShownEnvironment | undefined): PhoneConnection | undefined {
-  const named = environment && !environment.local && status.lastError.includes(`environment "${environment.id}"`);
+function engineDownWords(status: SessionStatus & { kind: 'reconnecting' }, hostName: string, environment: OtherEnvironment | undefined): PhoneConnection | undefined {
+  const named = environment && status.lastError.includes(`environment "${environment.id}"`);
   // Selecting it failed (`unknown environment`), or the hub closed for it (`… is not available on this host`).
   if (named && /unknown environment|is not available on this host/.test(status.lastError)) {
     return { state: 'offline', label: 'Not available', detail: `${hostName} no longer offers ${environment.label}. Pick another environment above.` };

@@ -75,12 +75,6 @@ export class HostRuntime {
       .catch(() => undefined);
   }
 
-  /** The environment shown, as the chips name it (undefined until a list was seen). */
-  get environment(): EnvironmentSummary | undefined {
-    const { environments, environmentId } = this.state.getState();
-    return environments.find((e) => e.id === environmentId);
-  }
-
   get model(): HostModel {
     return this.state.getState().model;
   }

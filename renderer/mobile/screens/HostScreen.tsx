@@ -9,7 +9,7 @@ import { useHostModel } from '../../common/host/HostProvider';
 import { Icon } from '../../common/views/Icon';
 import { ThreadList } from '../../common/views/ThreadList';
 import type { HostRuntime } from '../phone/hostRuntime';
-import { navigate, useOnline, usePhoneEnv, useRuntimeState } from '../phoneContext';
+import { navigate, useOnline, useOtherEnvironment, usePhoneEnv, useRuntimeState } from '../phoneContext';
 import { AppBar, ConnectionBanner, FullState, IconButton, StatusDot, useHostConnection } from './parts';
 
 const SEARCH_DEBOUNCE_MS = 250;
@@ -91,9 +91,8 @@ export function HostScreen({ runtime }: { readonly runtime: HostRuntime }) {
     return () => clearTimeout(t);
   }, [search, model]);
   const final = c.state === 'removed' || c.state === 'failed';
-  const environment = useRuntimeState(runtime, (s) => s.environments.find((e) => e.id === s.environmentId));
+  const shownName = useOtherEnvironment(runtime)?.label ?? runtime.trusted.name;
   const online = useOnline();
-  const shownName = environment && environment.kind !== 'local' ? environment.label : runtime.trusted.name;
   // Never loaded on this visit and not reachable: "no threads" would be a lie.
   // (A list kept from the last visit is shown, offline banner above it.)
   const neverLoaded = useStore(model.threadList, (s) => s.threads.length === 0 && (s.phase === 'idle' || s.phase === 'loading'));

@@ -14,7 +14,7 @@ import { Icon } from '../../common/views/Icon';
 import { LoadingState, Spinner } from '../../common/views/States';
 import type { ThreadState } from '../../common/stores/threadStore';
 import type { HostRuntime } from '../phone/hostRuntime';
-import { goBack, navigate, useRuntimeState } from '../phoneContext';
+import { goBack, navigate, useOtherEnvironment } from '../phoneContext';
 import { ConnectionBanner, IconButton, useHostConnection } from './parts';
 
 const ThreadView = lazy(() => import('../../common/views/ThreadView').then((m) => ({ default: m.ThreadView })));
@@ -95,7 +95,7 @@ function QueuedMessages({ runtime, threadId }: { readonly runtime: HostRuntime; 
 export function ThreadScreen({ runtime, threadId }: { readonly runtime: HostRuntime; readonly threadId: string }) {
   const store = useThreadStore(threadId);
   const c = useHostConnection(runtime);
-  const environment = useRuntimeState(runtime, (s) => s.environments.find((e) => e.id === s.environmentId));
+  const other = useOtherEnvironment(runtime);
   const overrides = useMemo<ItemOverrides>(() => ({ fileChange: changedFiles(runtime.hostId, threadId) }), [runtime.hostId, threadId]);
   const back = <IconButton icon="back" label="Threads" onClick={() => goBack({ kind: 'host', hostId: runtime.hostId })} />;
   return (
@@ -109,7 +109,7 @@ export function ThreadScreen({ runtime, threadId }: { readonly runtime: HostRunt
               headerStart={back}
               offline={c.state !== 'online'}
               onSend={(text, choice) => runtime.send(threadId, text, choice)}
-              {...(environment && environment.kind !== 'local' ? { place: environment.label } : {})}
+              {...(other ? { place: other.label } : {})}
               beforeComposer={
                 <>
                   <ConnectionBanner runtime={runtime} />

@@ -5,7 +5,7 @@ import { Icon, type IconName } from '../../common/views/Icon';
 import { Spinner } from '../../common/views/States';
 import { connectionOf, type PhoneConnection } from '../phone/connectionState';
 import type { HostRuntime } from '../phone/hostRuntime';
-import { useOnline, useRuntimeState } from '../phoneContext';
+import { useOnline, useOtherEnvironment, useRuntimeState } from '../phoneContext';
 
 export function AppBar({ title, subtitle, start, end }: { readonly title: ReactNode; readonly subtitle?: ReactNode; readonly start?: ReactNode; readonly end?: ReactNode }) {
   return (
@@ -37,8 +37,7 @@ export function useHostConnection(runtime: HostRuntime): PhoneConnection {
   const last = useRuntimeState(runtime, (s) => s.lastFailure);
   const status = useStore(model.connection, (s) => s.status);
   const online = useOnline();
-  const environment = useRuntimeState(runtime, (s) => s.environments.find((e) => e.id === s.environmentId));
-  return connectionOf(status, last, runtime.trusted.name, online, environment ? { id: environment.id, label: environment.label, local: environment.kind === 'local' } : undefined);
+  return connectionOf(status, last, runtime.trusted.name, online, useOtherEnvironment(runtime));
 }
 
 const DOT: Record<PhoneConnection['state'], string> = {

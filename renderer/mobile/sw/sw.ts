@@ -63,8 +63,11 @@ sw.addEventListener('install', (e: ExtendableEventLike) => {
 sw.addEventListener('activate', (e: ExtendableEventLike) => {
   e.waitUntil(
     (async () => {
+      // Only the shell keeps caches: a host's notification worker of a newer build must not
+      // drop the cache the shell worker of the build before still serves from.
+      if (!isShellRegistration()) return;
       for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
-      if (isShellRegistration()) await sw.clients.claim();
+      await sw.clients.claim();
     })(),
   );
 });
