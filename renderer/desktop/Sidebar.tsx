@@ -26,6 +26,7 @@ export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
   const screen = useSelect(ui, (s) => s.screen);
   const envId = useSelect(ui, (s) => s.environmentId);
   const info = useSelect(model.connection, (s) => s.hostInfo);
+  const hubOnline = useSelect(model.connection, (s) => s.status.kind === 'online');
   const environments = useSelect(model.connection, (s) => s.environments);
   const online = useSelect(active.connection, (s) => s.status.kind === 'online');
   const [search, setSearch] = useState('');
@@ -62,7 +63,8 @@ export function Sidebar({ onNavigate }: { readonly onNavigate?: () => void }) {
           <div className="brand-text">
             <div className="brand-name">Codex Host</div>
             <div className="brand-host ellipsis" title={info?.hostName}>
-              {info?.hostName ?? 'Connecting…'}
+              {/* Online, the name follows a moment after the first paint (host/info): "Connecting…" then would be wrong. */}
+              {info?.hostName ?? (hubOnline ? '\u00a0' : 'Connecting…')}
             </div>
           </div>
           <ConnectionDot />
